@@ -23,7 +23,7 @@ CREATE TABLE workers (
 );
 CREATE INDEX workers_heartbeat_idx ON workers (last_heartbeat_at DESC);
 
--- Datasets uploaded by clients (CSV, validated before storing). Content lives in blobs.
+-- Binary values: checkpoints, models and uploaded datasets.
 CREATE TABLE blobs (
     id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     size_bytes  bigint      NOT NULL,
@@ -40,17 +40,22 @@ CREATE TABLE blob_chunks (
     PRIMARY KEY (blob_id, seq)
 );
 
+-- Datasets uploaded by clients: the CSV exactly as sent (validated by reading it completely with
+-- the options below before it is stored), so a worker reading it with the same options gets the
+-- same examples.
 CREATE TABLE datasets (
-    id          uuid PRIMARY KEY,
-    tenant      text        NOT NULL DEFAULT 'default',
-    name        text        NOT NULL,
-    format      text        NOT NULL CHECK (format IN ('csv')),
-    rows        int         NOT NULL CHECK (rows > 0),
-    features    int         NOT NULL CHECK (features > 0),
-    classes     int         NOT NULL CHECK (classes > 1),
-    has_header  boolean     NOT NULL,
-    blob_id     bigint      NOT NULL REFERENCES blobs (id),
-    created_at  timestamptz NOT NULL DEFAULT now()
+    id                uuid PRIMARY KEY,
+    tenant            text        NOT NULL DEFAULT 'default',
+    name              text        NOT NULL,
+    format            text        NOT NULL CHECK (format IN ('csv')),
+    rows              int         NOT NULL CHECK (rows > 0),
+    features          int         NOT NULL CHECK (features > 0),
+    classes           int         NOT NULL CHECK (classes > 1),
+    label_column      int         NOT NULL,
+    label_column_name text        NOT NULL DEFAULT '',
+    header            text        NOT NULL CHECK (header IN ('AUTO', 'PRESENT', 'ABSENT')),
+    blob_id           bigint      NOT NULL REFERENCES blobs (id),
+    created_at        timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX datasets_tenant_idx ON datasets (tenant, created_at DESC);
 
@@ -174,19 +179,17 @@ FROM metric_points p
 JOIN metric_series s ON s.id = p.series_id
 JOIN jobs j ON j.id = s.job_id;
 
--- Checkpoints and final models. Content lives in blobs (chunked bytea).
+-- Checkpoints (optimizer-core's self-describing TrainingCheckpoint bytes: network, optimizer
+-- state including spectral factors, position) and final models (DL4J ModelSerializer zip).
 CREATE TABLE artifacts (
-    id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    job_id        uuid        NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
-    attempt_id    bigint      NOT NULL REFERENCES attempts (id),
-    kind          text        NOT NULL CHECK (kind IN ('CHECKPOINT', 'MODEL')),
-    step          bigint      NOT NULL,
-    epoch         int         NOT NULL,
-    batch_in_epoch int        NOT NULL DEFAULT 0,
-    seed          bigint      NOT NULL DEFAULT 0,
-    model_blob_id bigint      NOT NULL REFERENCES blobs (id),
-    optimizer_blob_id bigint  REFERENCES blobs (id),
-    created_at    timestamptz NOT NULL DEFAULT now()
+    id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    job_id      uuid        NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+    attempt_id  bigint      NOT NULL REFERENCES attempts (id),
+    kind        text        NOT NULL CHECK (kind IN ('CHECKPOINT', 'MODEL')),
+    step        bigint      NOT NULL,
+    epoch       int         NOT NULL,
+    blob_id     bigint      NOT NULL REFERENCES blobs (id),
+    created_at  timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX artifacts_job_idx ON artifacts (job_id, kind, step DESC);
 CREATE UNIQUE INDEX artifacts_one_model_idx ON artifacts (job_id) WHERE kind = 'MODEL';

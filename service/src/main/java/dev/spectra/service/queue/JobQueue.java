@@ -209,6 +209,24 @@ public class JobQueue {
                 .optional();
     }
 
+    /**
+     * Locks the job row {@code FOR SHARE} if the attempt still owns it; throws otherwise. Worker
+     * writes that take more than one statement (checkpoints, the final model) call this first in
+     * their transaction, so ownership cannot change until they commit.
+     *
+     * @return the job's current state (RUNNING or CANCELLING)
+     */
+    public JobState lockOwned(Fence f, String what) {
+        return jdbc.sql("""
+                SELECT state FROM jobs
+                WHERE id = :job AND fence = :fence AND state IN ('RUNNING', 'CANCELLING')
+                FOR SHARE""")
+                .param("job", f.jobId()).param("fence", f.fence())
+                .query((rs, n) -> JobState.valueOf(rs.getString(1)))
+                .optional()
+                .orElseThrow(() -> new FencedOutException(f, what));
+    }
+
     /** Outcome of a cancel request: the state before and after (equal when nothing changed). */
     public record CancelOutcome(JobState before, JobState after) {
     }

@@ -4,6 +4,11 @@ import dev.spectra.optim.OptimizerConfig;
 import dev.spectra.optim.Optimizers;
 import dev.spectra.optim.config.ConfigViolation;
 import dev.spectra.optim.config.InvalidConfigException;
+import dev.spectra.optim.data.SyntheticDatasets;
+import dev.spectra.optim.model.Dl4jJsonSpec;
+import dev.spectra.optim.model.ModelLimits;
+import dev.spectra.optim.model.ModelSpec;
+import dev.spectra.optim.model.ModelSpecs;
 import dev.spectra.service.config.LimitsProperties;
 import dev.spectra.service.web.ApiException;
 import dev.spectra.service.web.FieldError;
@@ -31,7 +36,6 @@ public class JobSpecParser {
     public static final String CODE = "invalid-job-spec";
 
     private static final Pattern LABEL_KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.\\-/]{0,62}");
-    private static final Set<String> ACTIVATIONS = new LinkedHashSet<>(List.of("relu", "tanh", "sigmoid", "gelu", "elu", "leakyrelu", "identity"));
     private static final Set<String> SCHEDULES = new LinkedHashSet<>(List.of("constant", "cosine", "linear"));
     private static final Set<String> NETWORK_DTYPES = new LinkedHashSet<>(List.of("float32", "float64", "float16"));
     private static final int FASHION_TRAIN = 60_000;
@@ -39,13 +43,11 @@ public class JobSpecParser {
 
     private final LimitsProperties limits;
     private final DatasetCatalog datasets;
-    private final Dl4jConfigurationInspector dl4j;
     private final JsonMapper json;
 
-    public JobSpecParser(LimitsProperties limits, DatasetCatalog datasets, Dl4jConfigurationInspector dl4j, JsonMapper json) {
+    public JobSpecParser(LimitsProperties limits, DatasetCatalog datasets, JsonMapper json) {
         this.limits = limits;
         this.datasets = datasets;
-        this.dl4j = dl4j;
         this.json = json;
     }
 
@@ -84,7 +86,7 @@ public class JobSpecParser {
             throw ApiException.invalid(CODE, "Invalid job spec", errors);
         }
         if (name == null || name.isBlank()) {
-            name = model.spec.type() + "-" + optimizer.type() + "-" + dataset.spec.name();
+            name = model.spec.get("type") + "-" + optimizer.type() + "-" + dataset.spec.name();
         }
         JobSpec spec = new JobSpec(name, labels, model.spec, dataset.spec, optimizer.toSpec(), training, resources,
                 priority, maxRetries);
@@ -177,9 +179,7 @@ public class JobSpecParser {
         try {
             return Optimizers.parse(map);
         } catch (InvalidConfigException e) {
-            for (ConfigViolation cv : e.violations()) {
-                errors.add(new FieldError("optimizer." + cv.field(), cv.message(), cv.value()));
-            }
+            addViolations("optimizer.", e, errors);
             return null;
         }
     }
@@ -192,39 +192,51 @@ public class JobSpecParser {
             return new DatasetParse(null, null);
         }
         String name = d.string("name", null, 100, true);
+        DatasetParse out = new DatasetParse(null, null);
         if (name == null) {
-            d.rejectUnknown();
-            return new DatasetParse(null, null);
-        }
-        DatasetParse out;
-        if (DatasetSpec.FASHION_MNIST.equals(name)) {
+            // reported as required
+        } else if (DatasetSpec.FASHION_MNIST.equals(name)) {
             int train = d.intValue("trainSamples", FASHION_TRAIN, 1, FASHION_TRAIN);
             int test = d.intValue("testSamples", FASHION_TEST, 1, FASHION_TEST);
-            out = new DatasetParse(new DatasetSpec(name, train, test, null, null, null, null, null),
+            out = new DatasetParse(new DatasetSpec(name, train, test, null, null, null, null),
                     new DatasetShape(784, 10, 28, 28, 1, train));
-        } else if (DatasetSpec.SYNTHETIC_BLOBS.equals(name)) {
-            int samples = d.intValue("samples", 2000, 10, limits.maxSyntheticSamples());
-            int features = d.intValue("features", 16, 1, limits.maxDatasetFeatures());
-            int classes = d.intValue("classes", 4, 2, limits.maxDatasetClasses());
-            double noise = d.number("noise", 1.0, 0, false, 100);
-            double testFraction = d.number("testFraction", 0.2, 0, true, 0.5);
-            long train = samples - Math.round(samples * testFraction);
-            out = new DatasetParse(new DatasetSpec(name, null, null, testFraction, samples, features, classes, noise),
-                    new DatasetShape(features, classes, 0, 0, 0, train));
+        } else if (SyntheticDatasets.isSynthetic(name)) {
+            int max = limits.maxSyntheticSamples();
+            int train = d.intValue("trainSamples", 2000, 1, max);
+            int test = d.intValue("testSamples", 500, 1, max);
+            Integer features = null;
+            Integer classes = null;
+            Double noise = null;
+            int width;
+            int k;
+            if (SyntheticDatasets.BLOBS.equals(name)) {
+                features = d.intValue("features", 8, 1, limits.maxDatasetFeatures());
+                classes = d.intValue("classes", 4, 2, limits.maxDatasetClasses());
+                noise = d.number("noise", 1.0, 0, true, 100);
+                width = features;
+                k = classes;
+            } else {
+                width = 2;
+                k = SyntheticDatasets.XOR.equals(name) ? 2 : 3;
+            }
+            out = new DatasetParse(new DatasetSpec(name, train, test, null, features, classes, noise),
+                    new DatasetShape(width, k, 0, 0, 0, train));
         } else {
             UUID id = parseUuid(name);
             double testFraction = d.number("testFraction", 0.2, 0, true, 0.5);
             DatasetShape shape = id == null ? null : datasets.uploaded(tenant, id).orElse(null);
             if (shape == null) {
                 errors.add(new FieldError("dataset.name", "is not a known dataset: use fashion-mnist, "
-                        + DatasetSpec.SYNTHETIC_BLOBS + " or the id of an uploaded dataset (GET /api/v1/datasets)", name));
-                out = new DatasetParse(null, null);
+                        + String.join(", ", SyntheticDatasets.NAMES)
+                        + " or the id of an uploaded dataset (GET /api/v1/datasets)", name));
             } else {
-                long train = shape.trainRows() - Math.round(shape.trainRows() * testFraction);
-                if (train < 1) {
-                    errors.add(new FieldError("dataset.testFraction", "leaves no training examples", testFraction));
+                long test = Math.round(shape.trainRows() * testFraction);
+                long train = shape.trainRows() - test;
+                if (train < 1 || test < 1) {
+                    errors.add(new FieldError("dataset.testFraction", "must leave at least one training and one test row of "
+                            + shape.trainRows(), testFraction));
                 }
-                out = new DatasetParse(new DatasetSpec(id.toString(), null, null, testFraction, null, null, null, null),
+                out = new DatasetParse(new DatasetSpec(id.toString(), null, null, testFraction, null, null, null),
                         new DatasetShape(shape.features(), shape.classes(), 0, 0, 0, Math.max(train, 1)));
             }
         }
@@ -232,110 +244,79 @@ public class JobSpecParser {
         return out;
     }
 
-    private record ModelParse(ModelSpec spec, long parameters) {
+    private record ModelParse(Map<String, Object> spec, long parameters) {
     }
 
+    /**
+     * The model block goes through optimizer-core's {@link ModelSpecs#resolve}: preset fields,
+     * sizes filled from the dataset, and the limits; a dl4j-json configuration is first vetted
+     * for the classes it names.
+     */
     private ModelParse model(FieldReader m, DatasetShape shape, List<FieldError> errors) {
         if (m == null) {
             return new ModelParse(null, 0);
         }
-        String type = m.choice("type", null, new LinkedHashSet<>(List.of(ModelSpec.MLP, ModelSpec.CNN, ModelSpec.DL4J_JSON)), true);
-        if (type == null) {
+        JsonNode node = m.node();
+        if (Dl4jJsonSpec.TYPE.equals(node.path("type").asString(""))) {
+            JsonNode conf = node.get("json");
+            if (conf != null && conf.isString() && conf.asString().length() <= limits.maxModelJsonBytes().toBytes()) {
+                try {
+                    conf = json.readTree(conf.asString());
+                } catch (RuntimeException e) {
+                    conf = null; // Dl4jJsonSpec reports unparseable JSON
+                }
+            }
+            if (conf != null && (conf.isObject() || conf.isArray())) {
+                int before = errors.size();
+                Dl4jClassAllowlist.check("model.json", conf, errors);
+                if (errors.size() > before) {
+                    return new ModelParse(null, 0);
+                }
+            }
+        }
+        if (shape == null) {
+            // Without a valid dataset the sizes cannot be resolved; still report the model's own field errors.
+            try {
+                ModelSpecs.parse(toMap(node));
+            } catch (InvalidConfigException e) {
+                addViolations("model.", e, errors);
+            }
             return new ModelParse(null, 0);
         }
-        int before = errors.size();
-        ModelSpec spec;
-        long params = 0;
-        switch (type) {
-            case ModelSpec.MLP -> {
-                List<Integer> hidden = m.intList("hiddenSizes", List.of(128), 0, limits.maxLayers(), 1, limits.maxHiddenSize());
-                String act = m.choice("activation", "relu", ACTIVATIONS, false);
-                double dropout = m.number("dropout", 0.0, 0, false, 0.9);
-                spec = new ModelSpec(type, hidden, act, dropout, null, null, null);
-                if (shape != null) {
-                    params = ModelSizing.mlpParameters(shape.features(), hidden, shape.classes());
-                }
-            }
-            case ModelSpec.CNN -> {
-                List<ModelSpec.ConvLayerSpec> conv = convLayers(m, errors);
-                List<Integer> dense = m.intList("denseSizes", List.of(64), 0, limits.maxLayers(), 1, limits.maxHiddenSize());
-                String act = m.choice("activation", "relu", ACTIVATIONS, false);
-                double dropout = m.number("dropout", 0.0, 0, false, 0.9);
-                spec = new ModelSpec(type, null, act, dropout, conv, dense, null);
-                if (shape != null && !shape.isImage()) {
-                    errors.add(new FieldError("model.type", "cnn needs an image dataset (fashion-mnist); use mlp for tabular data", type));
-                } else if (shape != null && conv != null) {
-                    if (ModelSizing.cnnOutputPixels(shape, conv) < 1) {
-                        errors.add(FieldError.of("model.convLayers", "stride and pooling shrink the "
-                                + shape.height() + "x" + shape.width() + " image to nothing"));
-                    }
-                    params = ModelSizing.cnnParameters(shape, conv, dense);
-                }
-            }
-            default -> {
-                JsonNode conf = m.raw("configuration");
-                String text = null;
-                if (conf == null) {
-                    errors.add(FieldError.of("model.configuration", "is required for dl4j-json: a DL4J MultiLayerConfiguration as JSON"));
-                } else if (conf.isString()) {
-                    text = conf.asString();
-                } else if (conf.isObject()) {
-                    text = conf.toString();
-                } else {
-                    m.error("configuration", "must be a JSON object (or a string holding one)", conf);
-                }
-                JsonNode normalized = null;
-                if (text != null && text.length() > limits.maxModelJsonBytes().toBytes()) {
-                    errors.add(FieldError.of("model.configuration", "must be at most " + limits.maxModelJsonBytes().toBytes() + " bytes"));
-                } else if (text != null) {
-                    try {
-                        normalized = json.readTree(text);
-                    } catch (RuntimeException e) {
-                        errors.add(FieldError.of("model.configuration", "is not valid JSON"));
-                    }
-                    if (normalized != null && !normalized.isObject()) {
-                        errors.add(FieldError.of("model.configuration", "must be a JSON object"));
-                        normalized = null;
-                    }
-                    if (normalized != null && shape != null) {
-                        params = dl4j.inspect("model.configuration", text, shape, errors);
-                    }
-                }
-                spec = new ModelSpec(type, null, null, null, null, null, normalized);
-            }
+        if ("cnn".equals(node.path("type").asString("")) && !shape.isImage()) {
+            errors.add(new FieldError("model.type", "cnn needs an image dataset (fashion-mnist); use mlp for tabular data", "cnn"));
+            return new ModelParse(null, 0);
         }
-        if (errors.size() == before && params > limits.maxParameters()) {
-            errors.add(new FieldError("model", "has " + params + " parameters, more than the limit of "
-                    + limits.maxParameters(), params));
+        try {
+            ModelSpec spec = ModelSpecs.resolve(toMap(node), shape.features(), shape.classes(), modelLimits());
+            return new ModelParse(spec.toSpec(), spec.parameterCount());
+        } catch (InvalidConfigException e) {
+            addViolations("model.", e, errors);
+            return new ModelParse(null, 0);
         }
-        m.rejectUnknown();
-        return new ModelParse(spec, params);
     }
 
-    private List<ModelSpec.ConvLayerSpec> convLayers(FieldReader m, List<FieldError> errors) {
-        JsonNode v = m.raw("convLayers");
-        List<ModelSpec.ConvLayerSpec> dflt = List.of(new ModelSpec.ConvLayerSpec(16, 3, 1, 2), new ModelSpec.ConvLayerSpec(32, 3, 1, 2));
-        if (v == null) {
-            return dflt;
+    private ModelLimits modelLimits() {
+        return new ModelLimits(limits.maxLayers(), limits.maxHiddenSize(), limits.maxParameters(), limits.maxKernelSize(),
+                (int) Math.min(Integer.MAX_VALUE, limits.maxModelJsonBytes().toBytes()));
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> toMap(JsonNode node) {
+        return json.convertValue(node, Map.class);
+    }
+
+    private static void addViolations(String prefix, InvalidConfigException e, List<FieldError> errors) {
+        for (ConfigViolation cv : e.violations()) {
+            errors.add(new FieldError(prefix + cv.field(), cv.message(), echo(cv.value())));
         }
-        if (!v.isArray() || v.isEmpty() || v.size() > limits.maxLayers()) {
-            m.error("convLayers", "must be an array of 1 to " + limits.maxLayers() + " conv blocks", v);
-            return null;
+    }
+
+    private static Object echo(Object v) {
+        if (v instanceof String s && s.length() > 80) {
+            return s.substring(0, 80) + "...";
         }
-        List<ModelSpec.ConvLayerSpec> out = new ArrayList<>();
-        for (int i = 0; i < v.size(); i++) {
-            FieldReader c = FieldReader.object("model.convLayers[" + i + "]", v.get(i), true, errors);
-            if (c == null) {
-                continue;
-            }
-            out.add(new ModelSpec.ConvLayerSpec(
-                    c.intValue("filters", 16, 1, limits.maxHiddenSize()),
-                    c.intValue("kernelSize", 3, 1, 11),
-                    c.intValue("stride", 1, 1, 4),
-                    c.intValue("poolSize", 2, 1, 4)));
-            c.rejectUnknown();
-        }
-        return out.size() == v.size() ? out : null;
+        return v instanceof Number || v instanceof String || v instanceof Boolean ? v : v == null ? null : String.valueOf(v);
     }
 
     private static UUID parseUuid(String s) {
