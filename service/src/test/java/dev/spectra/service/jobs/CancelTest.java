@@ -15,7 +15,7 @@ class CancelTest extends ServiceTestBase {
 
     @Test
     void queuedJobIsCancelledAtOnceAndASecondCancelOfAFinishedJobIs409() {
-        UUID id = submit(JobLifecycleTest.gpuJob("cancel-queued"));
+        UUID id = submit(gpuJob("cancel-queued"));
         Response r = post("/api/v1/jobs/" + id + "/cancel", "");
         assertThat(r.status()).isEqualTo(202);
         assertThat(r.json().get("state").asString()).isEqualTo("CANCELLED");
