@@ -37,7 +37,7 @@ public final class DefaultSpdScheme {
 
     /** {@code S <- (1 - beta2 gamma) S + beta2 H}. */
     public void update(INDArray h) {
-        s.muli(1 - beta2 * gamma).addi(h.castTo(s.dataType()).muli(beta2));
+        s.muli(1 - beta2 * gamma).addi(h.mul(beta2).castTo(s.dataType())); // h itself is not modified
     }
 
     /** A copy of S. */

@@ -80,6 +80,19 @@ public final class FullMatrixSpectral {
         factor.setIsotropic(value, scratch);
     }
 
+    /** Sets d (all entries > 0), keeping the basis. */
+    public void setEigenvalues(double[] values, ScratchArrays scratch) {
+        if (values.length != n) {
+            throw new IllegalArgumentException("expected " + n + " eigenvalues, got " + values.length);
+        }
+        for (double v : values) {
+            if (!(v > 0) || !Double.isFinite(v)) {
+                throw new IllegalArgumentException("eigenvalues must be positive and finite, got " + v);
+            }
+        }
+        factor.setEigenvalues(values.clone(), scratch);
+    }
+
     /** One curvature step with a full symmetric matrix H (n x n). */
     public void updateFromCurvature(INDArray h, ScratchArrays scratch) {
         INDArray b = factor.basis(scratch);
@@ -160,11 +173,7 @@ public final class FullMatrixSpectral {
 
     /** {@code S = B Diag(d) B^T} as a new 'c'-ordered array in compute precision (tests, reports). */
     public INDArray covariance() {
-        ScratchArrays scratch = new ScratchArrays();
-        INDArray b = factor.basis(scratch).dup('c');
-        double[] d = factor.eigenvalues(scratch);
-        INDArray bd = b.mulRowVector(Nd4j.createFromArray(d).castTo(compute()));
-        return Nd4j.gemm(bd, b, false, true);
+        return factor.matrix();
     }
 
     /** A copy of d in ascending storage order (not sorted). */

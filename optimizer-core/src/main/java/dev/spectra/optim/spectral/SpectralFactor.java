@@ -159,6 +159,19 @@ final class SpectralFactor {
         return any;
     }
 
+    /** {@code B Diag(d) B^T} as a new 'c'-ordered compute-precision array (tests, reports). */
+    INDArray matrix() {
+        ScratchArrays scratch = new ScratchArrays();
+        double[] values = eigenvalues(scratch);
+        org.nd4j.linalg.api.buffer.DataType ct = logD.load(scratch).dataType();
+        INDArray dv = Nd4j.createFromArray(values).castTo(ct);
+        if (basis == null) {
+            return Nd4j.diag(dv);
+        }
+        INDArray b = basis.load(scratch).dup('c');
+        return Nd4j.gemm(b.mulRowVector(dv), b, false, true);
+    }
+
     double orthogonalityError() {
         return basis == null ? 0.0 : DenseLinearAlgebra.orthogonalityError(basis.storage());
     }
