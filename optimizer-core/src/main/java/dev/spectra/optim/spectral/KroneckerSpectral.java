@@ -3,7 +3,6 @@ package dev.spectra.optim.spectral;
 import dev.spectra.optim.StateDtype;
 import dev.spectra.optim.linalg.DenseLinearAlgebra;
 import dev.spectra.optim.state.ScratchArrays;
-import dev.spectra.optim.state.StoredTensor;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -43,7 +42,7 @@ final class KroneckerSpectral implements ParameterPreconditioner {
     private final OrthogonalRetraction retraction;
     private final SpectralFactor row;
     private final SpectralFactor col;
-    private final StoredTensor logAlpha;
+    private final CompensatedTensor logAlpha;
     private long lastUpdate;
 
     // Work vectors, allocated once per parameter.
@@ -54,7 +53,7 @@ final class KroneckerSpectral implements ParameterPreconditioner {
     private final double[] colRoot;
     private final double[] colInv;
 
-    KroneckerSpectral(int n, int m, SpectralSettings s, SpectralFactor row, SpectralFactor col, StoredTensor logAlpha,
+    KroneckerSpectral(int n, int m, SpectralSettings s, SpectralFactor row, SpectralFactor col, CompensatedTensor logAlpha,
                       long lastUpdate) {
         this.n = n;
         this.m = m;
@@ -78,8 +77,7 @@ final class KroneckerSpectral implements ParameterPreconditioner {
         double meanSquare = firstGradient.norm2Number().doubleValue();
         meanSquare = meanSquare * meanSquare / ((double) n * m) + s.damping();
         double alpha = meanSquare > 0 && Double.isFinite(meanSquare) ? meanSquare : 1.0;
-        StoredTensor logAlpha = new StoredTensor(Nd4j.valueArrayOf(new long[] {1}, Math.log(alpha), dt.storageType()),
-                dt.computeType());
+        CompensatedTensor logAlpha = CompensatedTensor.filled(1, Math.log(alpha), dt);
         return new KroneckerSpectral(n, m, s,
                 SpectralFactor.identity(n, n > s.maxFactorSize(), dt),
                 SpectralFactor.identity(m, m > s.maxFactorSize(), dt), logAlpha, 0);
@@ -105,12 +103,12 @@ final class KroneckerSpectral implements ParameterPreconditioner {
         return lastUpdate;
     }
 
-    StoredTensor logAlpha() {
+    CompensatedTensor logAlpha() {
         return logAlpha;
     }
 
     double alpha() {
-        return Math.exp(logAlpha.storage().getDouble(0));
+        return Math.exp(logAlpha.load(new ScratchArrays()).getDouble(0));
     }
 
     @Override
@@ -246,7 +244,7 @@ final class KroneckerSpectral implements ParameterPreconditioner {
             next = alpha; // a non-finite gradient must not poison the scale
         }
         la.putScalar(0, Math.log(next));
-        logAlpha.store(la);
+        logAlpha.store(la, scratch);
     }
 
     /** {@code e = clip(scale (x - mean x))} re-centred to mean 0, x = diag(W) ./ d; returned in place of diag. */

@@ -20,10 +20,10 @@ final class SpectralFactor {
 
     private final int n;
     private final StoredTensor basis;
-    private final StoredTensor logD;
+    private final CompensatedTensor logD;
     private final double[] d;
 
-    private SpectralFactor(int n, StoredTensor basis, StoredTensor logD) {
+    private SpectralFactor(int n, StoredTensor basis, CompensatedTensor logD) {
         this.n = n;
         this.basis = basis;
         this.logD = logD;
@@ -34,16 +34,15 @@ final class SpectralFactor {
     static SpectralFactor identity(int n, boolean diagonal, StateDtype dtype) {
         StoredTensor b = diagonal ? null
                 : new StoredTensor(Nd4j.eye(n).castTo(dtype.storageType()).dup('c'), dtype.computeType());
-        return new SpectralFactor(n, b, new StoredTensor(Nd4j.zeros(dtype.storageType(), n), dtype.computeType()));
+        return new SpectralFactor(n, b, CompensatedTensor.filled(n, 0.0, dtype));
     }
 
     /** Rebuilds a factor from exported tensors (cast to the state precision). */
-    static SpectralFactor restore(INDArray basis, INDArray logD, StateDtype dtype) {
+    static SpectralFactor restore(INDArray basis, INDArray logD, INDArray logDResidual, StateDtype dtype) {
         int n = (int) logD.length();
         StoredTensor b = basis == null ? null
                 : new StoredTensor(basis.castTo(dtype.storageType()).dup('c'), dtype.computeType());
-        return new SpectralFactor(n, b, new StoredTensor(logD.castTo(dtype.storageType()).reshape(n).dup(),
-                dtype.computeType()));
+        return new SpectralFactor(n, b, CompensatedTensor.of(logD, logDResidual, dtype));
     }
 
     int size() {
@@ -60,7 +59,12 @@ final class SpectralFactor {
     }
 
     INDArray storedLogEigenvalues() {
-        return logD.storage();
+        return logD.storedHigh();
+    }
+
+    /** Rounding residual of the stored log-eigenvalues (low-precision state only, else null). */
+    INDArray storedLogEigenvalueResidual() {
+        return logD.storedLow();
     }
 
     long bytes() {
@@ -80,7 +84,7 @@ final class SpectralFactor {
     void setIsotropic(double value, ScratchArrays scratch) {
         INDArray w = logD.load(scratch);
         w.assign(Math.log(value));
-        logD.store(w);
+        logD.store(w, scratch);
     }
 
     /**
@@ -100,7 +104,7 @@ final class SpectralFactor {
         for (int i = 0; i < n; i++) {
             c.set(i, e[i] - mean);
         }
-        logD.store(w);
+        logD.store(w, scratch);
     }
 
     /** Replaces log d by {@code log(values)}. */
@@ -110,7 +114,7 @@ final class SpectralFactor {
         for (int i = 0; i < n; i++) {
             c.set(i, Math.log(values[i]));
         }
-        logD.store(w);
+        logD.store(w, scratch);
     }
 
     /** B in compute precision (the stored array itself for fp32/fp64); null when diagonal. */
@@ -178,7 +182,7 @@ final class SpectralFactor {
 
     /** Smallest and largest eigenvalue, straight from storage (diagnostics, off the hot path). */
     double[] eigenvalueRange() {
-        INDArray l = logD.storage().castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE);
+        INDArray l = logD.load(new ScratchArrays()).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE);
         return new double[] {Math.exp(l.minNumber().doubleValue()), Math.exp(l.maxNumber().doubleValue())};
     }
 }

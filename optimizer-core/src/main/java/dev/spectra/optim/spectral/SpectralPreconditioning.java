@@ -5,7 +5,6 @@ import dev.spectra.optim.TensorLayout;
 import dev.spectra.optim.chain.ParamContext;
 import dev.spectra.optim.chain.UpdateTransform;
 import dev.spectra.optim.state.OptimizerState;
-import dev.spectra.optim.state.StoredTensor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -110,7 +109,10 @@ public final class SpectralPreconditioning implements UpdateTransform {
                 out.put(p + "cols", (long) k.cols());
                 putFactor(out, p + "C.", k.rowFactor());
                 putFactor(out, p + "K.", k.colFactor());
-                out.put(p + "logAlpha", k.logAlpha().storage());
+                out.put(p + "logAlpha", k.logAlpha().storedHigh());
+                if (k.logAlpha().storedLow() != null) {
+                    out.put(p + "logAlpha.residual", k.logAlpha().storedLow());
+                }
             } else if (st instanceof FullVectorSpectral f) {
                 putFactor(out, p, f.scheme().factor());
             } else {
@@ -124,6 +126,9 @@ public final class SpectralPreconditioning implements UpdateTransform {
             out.put(prefix + "basis", f.storedBasis());
         }
         out.put(prefix + "logD", f.storedLogEigenvalues());
+        if (f.storedLogEigenvalueResidual() != null) {
+            out.put(prefix + "logD.residual", f.storedLogEigenvalueResidual());
+        }
     }
 
     private static long kindCode(ParameterPreconditioner st) {
@@ -151,9 +156,9 @@ public final class SpectralPreconditioning implements UpdateTransform {
                     int n = (int) in.longValue(p + "rows");
                     int m = (int) in.longValue(p + "cols");
                     INDArray la = in.tensor(p + "logAlpha", 1);
+                    INDArray laLow = in.contains(p + "logAlpha.residual") ? in.tensor(p + "logAlpha.residual", 1) : null;
                     yield new KroneckerSpectral(n, m, settings, readFactor(in, p + "C.", n), readFactor(in, p + "K.", m),
-                            new StoredTensor(la.castTo(settings.stateDtype().storageType()).dup(),
-                                    settings.stateDtype().computeType()), last);
+                            CompensatedTensor.of(la, laLow, settings.stateDtype()), last);
                 }
                 default -> throw new IllegalArgumentException("optimizer state of parameter '" + name
                         + "' has unknown spectral state kind " + kind);
@@ -171,7 +176,8 @@ public final class SpectralPreconditioning implements UpdateTransform {
                     + " eigenvalues but the factor has size " + n);
         }
         INDArray basis = in.contains(prefix + "basis") ? in.tensor(prefix + "basis", len, len) : null;
-        return SpectralFactor.restore(basis, logD, settings.stateDtype());
+        INDArray residual = in.contains(prefix + "logD.residual") ? in.tensor(prefix + "logD.residual", len) : null;
+        return SpectralFactor.restore(basis, logD, residual, settings.stateDtype());
     }
 
     @Override
