@@ -75,37 +75,6 @@ public final class DenseLinearAlgebra {
     }
 
     /**
-     * Right division in place, {@code b <- b a^-1}, with LAPACK {@code getrf} + {@code getrs}:
-     * {@code a} (square, 'f'-ordered) is overwritten by its LU factors; {@code b} ('c'-ordered,
-     * k x n) by the solution. A 'c'-ordered b is the column-major {@code b^T}, so this is the
-     * transposed solve {@code a^T x = b^T} on b's own buffer: no transposed copies. The spectral
-     * optimizers' Cayley retraction {@code B (I - K/2)^-1} is one such call.
-     */
-    public static void rightSolveInPlace(INDArray a, INDArray b) {
-        requireSquareF(a, "rightSolveInPlace");
-        if (b.rank() != 2 || b.ordering() != 'c' || b.columns() != a.rows()) {
-            throw new IllegalArgumentException("rightSolveInPlace needs a 'c'-ordered k x " + a.rows()
-                    + " right-hand side, got " + b.ordering() + " " + java.util.Arrays.toString(b.shape()));
-        }
-        requireDense(b, a.dataType(), "rightSolveInPlace right-hand side");
-        int n = (int) a.rows();
-        int k = (int) b.rows();
-        try (IntPointer pivots = new IntPointer(n)) {
-            boolean single = a.dataType() == DataType.FLOAT;
-            int info = single ? openblas.LAPACKE_sgetrf(COL_MAJOR, n, n, floats(a), n, pivots)
-                    : openblas.LAPACKE_dgetrf(COL_MAJOR, n, n, doubles(a), n, pivots);
-            if (info > 0) {
-                throw new ArithmeticException("singular matrix in rightSolveInPlace (LAPACK getrf info=" + info + ")");
-            }
-            info = single ? openblas.LAPACKE_sgetrs(COL_MAJOR, (byte) 'T', n, k, floats(a), n, pivots, floats(b), n)
-                    : openblas.LAPACKE_dgetrs(COL_MAJOR, (byte) 'T', n, k, doubles(a), n, pivots, doubles(b), n);
-            if (info != 0) {
-                throw new IllegalArgumentException("LAPACK getrs rejected argument " + (-info));
-            }
-        }
-    }
-
-    /**
      * Symmetric rank-k product into the LOWER triangle of {@code c} with BLAS {@code syrk}:
      * {@code c <- alpha * a^T a + beta * c} when {@code transposeFirst}, else
      * {@code c <- alpha * a a^T + beta * c}. Half the flops of the equivalent gemm; the strict

@@ -48,26 +48,34 @@ final class InverseRoot {
 
     /**
      * {@code out = q .* (alpha d_C d_K^T + lambda)^(-1/p)} for column-major n x m arrays; the four
-     * work vectors are the callers' preallocated buffers (lengths n, n, m, m).
+     * work vectors are the callers' preallocated buffers (lengths n, n, m, m). When even the largest
+     * {@code u / p} is below {@code negligible} (about the unit round-off of the compute type) the
+     * damping correction is exactly 1 in that precision and is skipped.
      */
     static void scaleKronecker(Cells q, Cells out, int n, int m, double[] dC, double[] dK, double alpha,
-                               double lambda, double p, double[] rowRoot, double[] rowDamp, double[] colRoot,
-                               double[] colInv) {
+                               double lambda, double p, double negligible, double[] rowRoot, double[] rowDamp,
+                               double[] colRoot, double[] colInv) {
+        double largestU = 0;
         for (int i = 0; i < n; i++) {
             rowRoot[i] = of(alpha * dC[i], p);
             rowDamp[i] = lambda / (alpha * dC[i]);
+            largestU = Math.max(largestU, rowDamp[i]);
         }
+        double largestInvK = 0;
         for (int j = 0; j < m; j++) {
             colRoot[j] = of(dK[j], p);
             colInv[j] = 1.0 / dK[j];
+            largestInvK = Math.max(largestInvK, colInv[j]);
         }
+        // Skip the correction where it cannot change a single value at this precision.
+        boolean damped = lambda != 0 && largestU * largestInvK / p > negligible;
         for (int j = 0; j < m; j++) {
             int base = j * n;
             double cr = colRoot[j];
             double ci = colInv[j];
             for (int i = 0; i < n; i++) {
                 double s = rowRoot[i] * cr;
-                if (lambda != 0) {
+                if (damped) {
                     s *= dampingCorrection(rowDamp[i] * ci, p);
                 }
                 out.set(base + i, q.get(base + i) * s);

@@ -148,8 +148,9 @@ final class KroneckerSpectral implements ParameterPreconditioner {
         // Direction from the current factors, written over the gradient.
         Cells qc = Cells.of(q);
         Cells tc = Cells.of(t);
-        InverseRoot.scaleKronecker(qc, tc, n, m, dC, dK, alpha, s.damping(), s.root(), rowRoot, rowDamp, colRoot,
-                colInv);
+        double negligible = ct == DataType.DOUBLE ? 0x1p-54 : 0x1p-25;
+        InverseRoot.scaleKronecker(qc, tc, n, m, dC, dK, alpha, s.damping(), s.root(), negligible, rowRoot, rowDamp,
+                colRoot, colInv);
         if (bC != null && bK != null) {
             INDArray u = scratch.acquire(ct, 'f', n, m);
             Nd4j.gemm(bC, t, u, false, false, 1.0, 0.0);
@@ -173,17 +174,25 @@ final class KroneckerSpectral implements ParameterPreconditioner {
                        INDArray la, ScratchArrays scratch) {
         DataType ct = q.dataType();
         Cells qc = Cells.of(q);
+        // Reuse the direction's work vectors: 1/d_C and 1/d_K.
+        double[] invC = rowDamp;
+        double[] invK = colInv;
+        for (int i = 0; i < n; i++) {
+            invC[i] = 1.0 / dC[i];
+        }
+        for (int j = 0; j < m; j++) {
+            invK[j] = 1.0 / dK[j];
+        }
         java.util.Arrays.fill(diagRow, 0);
-        java.util.Arrays.fill(diagCol, 0);
         for (int j = 0; j < m; j++) {
             int base = j * n;
-            double invK = 1.0 / dK[j];
+            double ik = invK[j];
             double acc = 0;
             for (int i = 0; i < n; i++) {
                 double v = qc.get(base + i);
                 double sq = v * v;
-                diagRow[i] += sq * invK;
-                acc += sq / dC[i];
+                diagRow[i] += sq * ik;
+                acc += sq * invC[i];
             }
             diagCol[j] = acc;
         }
@@ -217,7 +226,7 @@ final class KroneckerSpectral implements ParameterPreconditioner {
         if (bC != null) {
             // W_C = (Q Diag(d_K)^-1/2)(...)^T, lower triangle.
             for (int j = 0; j < m; j++) {
-                double f = 1.0 / Math.sqrt(dK[j]);
+                double f = Math.sqrt(invK[j]);
                 for (int i = 0; i < n; i++) {
                     wc.set(j * n + i, qc.get(j * n + i) * f);
                 }
@@ -227,9 +236,13 @@ final class KroneckerSpectral implements ParameterPreconditioner {
             row.rotate(bC, w, scaleRow, s, retraction, scratch);
         }
         if (bK != null) {
+            double[] rootInvC = rowRoot;
+            for (int i = 0; i < n; i++) {
+                rootInvC[i] = Math.sqrt(invC[i]);
+            }
             for (int j = 0; j < m; j++) {
                 for (int i = 0; i < n; i++) {
-                    wc.set(j * n + i, qc.get(j * n + i) / Math.sqrt(dC[i]));
+                    wc.set(j * n + i, qc.get(j * n + i) * rootInvC[i]);
                 }
             }
             INDArray w = scratch.acquire(ct, 'f', m, m);
