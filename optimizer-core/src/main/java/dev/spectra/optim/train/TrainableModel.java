@@ -64,7 +64,28 @@ public abstract sealed class TrainableModel permits TrainableModel.MultiLayer, T
         if (trainable.isEmpty()) {
             throw new IllegalArgumentException("the network has no trainable parameters");
         }
+        if (dataType() == DataType.HALF) {
+            keepCrossEntropyFiniteInHalfPrecision();
+        }
     }
+
+    /**
+     * DL4J's softmax cross-entropy clips probabilities at 1e-10 before the log; in fp16 that
+     * rounds to 0, so one confident wrong-class prediction makes the loss NaN. Raise the clip to
+     * {@link #HALF_SOFTMAX_CLIP}, which fp16 represents (log = -16, far below any useful loss).
+     */
+    private void keepCrossEntropyFiniteInHalfPrecision() {
+        for (Layer layer : layers()) {
+            if (layer.conf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.BaseOutputLayer out
+                    && out.getLossFn() instanceof org.nd4j.linalg.lossfunctions.impl.LossMCXENT ce
+                    && ce.getSoftmaxClipEps() < HALF_SOFTMAX_CLIP) {
+                ce.setSoftmaxClipEps(HALF_SOFTMAX_CLIP);
+            }
+        }
+    }
+
+    /** Smallest softmax probability the cross-entropy sees in an fp16 network. */
+    static final double HALF_SOFTMAX_CLIP = 1e-7;
 
     /** The wrapped DL4J network. */
     public abstract Model network();
@@ -155,7 +176,9 @@ public abstract sealed class TrainableModel permits TrainableModel.MultiLayer, T
     protected abstract Model restore(ByteArrayInputStream in) throws IOException;
 
     static void requireInitialized(Model network) {
-        if (network.params() == null || network.numParams() == 0) {
+        boolean initialized = network instanceof MultiLayerNetwork mln ? mln.isInitCalled()
+                : ((ComputationGraph) network).getLayers() != null;
+        if (!initialized || network.params() == null || network.numParams() == 0) {
             throw new IllegalArgumentException("the network is not initialized (call init() first) or has no parameters");
         }
     }
