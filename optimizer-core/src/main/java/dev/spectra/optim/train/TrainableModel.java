@@ -117,10 +117,18 @@ public abstract sealed class TrainableModel permits TrainableModel.MultiLayer, T
     public abstract OptionalLong outputWidth();
 
     /** Forward and backward pass on one minibatch (training mode); returns the mean loss. */
-    public abstract double computeGradientAndScore(INDArray features, INDArray labels);
+    public final double computeGradientAndScore(INDArray features, INDArray labels) {
+        backpropagate(features, labels);
+        return network().score();
+    }
+
+    /** Sets the network's input and labels and runs DL4J's forward and backward pass. */
+    protected abstract void backpropagate(INDArray features, INDArray labels);
 
     /** The gradients of the last {@link #computeGradientAndScore}, by parameter name (sums over the batch). */
-    public abstract Map<String, INDArray> gradients();
+    public final Map<String, INDArray> gradients() {
+        return network().gradient().gradientForVariable();
+    }
 
     /** Inference-mode output for {@code features}. */
     public abstract INDArray output(INDArray features);
@@ -224,16 +232,10 @@ public abstract sealed class TrainableModel permits TrainableModel.MultiLayer, T
         }
 
         @Override
-        public double computeGradientAndScore(INDArray features, INDArray labels) {
+        protected void backpropagate(INDArray features, INDArray labels) {
             net.setInput(features);
             net.setLabels(labels);
             net.computeGradientAndScore();
-            return net.score();
-        }
-
-        @Override
-        public Map<String, INDArray> gradients() {
-            return net.gradient().gradientForVariable();
         }
 
         @Override
@@ -309,16 +311,10 @@ public abstract sealed class TrainableModel permits TrainableModel.MultiLayer, T
         }
 
         @Override
-        public double computeGradientAndScore(INDArray features, INDArray labels) {
+        protected void backpropagate(INDArray features, INDArray labels) {
             net.setInputs(features);
             net.setLabels(labels);
             net.computeGradientAndScore();
-            return net.score();
-        }
-
-        @Override
-        public Map<String, INDArray> gradients() {
-            return net.gradient().gradientForVariable();
         }
 
         @Override
