@@ -33,10 +33,14 @@ class FashionMnistSmokeTest {
         test = fm.test().stratified(1000, 1);
     }
 
+    /**
+     * Measured on this setup (seed 7): adamw lr 1e-3 reaches 0.782; kron-spectral 0.797 at lr 1e-2
+     * (0.742 at its default 1e-3, which is too small a step for one short epoch).
+     */
     static List<Arguments> optimizers() {
         return List.of(
                 Arguments.of("adamw", Map.of("type", "adamw", "lr", 1e-3)),
-                Arguments.of("kron-spectral", Map.of("type", "kron-spectral")));
+                Arguments.of("kron-spectral", Map.of("type", "kron-spectral", "lr", 1e-2)));
     }
 
     @ParameterizedTest(name = "{0}")
