@@ -47,7 +47,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 @Tag("benchmark")
 @org.springframework.test.context.TestPropertySource(properties = {
         // production cadence for the worker's background writes during the training comparison
-        "spectra.worker.metric-flush-interval=1s", "spectra.worker.heartbeat-interval=5s"})
+        "spectra.worker.metric-flush-interval=1s", "spectra.worker.heartbeat-interval=5s",
+        "spectra.worker.lease-duration=30s"})
 class ServiceBenchmarks extends ServiceTestBase {
 
     private static final Path OUT = Path.of("target", "service-benchmarks.txt");
@@ -181,6 +182,16 @@ class ServiceBenchmarks extends ServiceTestBase {
         for (int i = 0; i < 200; i++) {
             post("/api/v1/jobs", body);
         }
+        // service time without queueing: one request at a time
+        List<Double> sequential = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            long t0 = System.nanoTime();
+            post("/api/v1/jobs", body);
+            sequential.add((System.nanoTime() - t0) / 1e6);
+        }
+        Collections.sort(sequential);
+        report(String.format("submission sequential 500 requests: latency ms p50 %.1f p90 %.1f p99 %.1f max %.1f",
+                pct(sequential, 0.50), pct(sequential, 0.90), pct(sequential, 0.99), sequential.get(sequential.size() - 1)));
         int total = 3000;
         ConcurrentLinkedQueue<Double> latencies = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<Integer> statuses = new ConcurrentLinkedQueue<>();
