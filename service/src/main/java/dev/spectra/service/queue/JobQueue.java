@@ -287,7 +287,7 @@ public class JobQueue {
     public List<WorkerCommand> heartbeat(UUID workerId, String workerState, Duration lease) {
         return jdbc.sql("""
                 WITH worker AS (
-                    UPDATE workers SET last_heartbeat_at = now(), state = :state WHERE id = :worker),
+                    UPDATE workers SET last_heartbeat_at = now(), state = :state WHERE id = :worker AND state <> 'STOPPED'),
                 renewed AS (
                     UPDATE attempts a SET lease_expires_at = now() + make_interval(secs => :leaseSeconds)
                     FROM jobs j

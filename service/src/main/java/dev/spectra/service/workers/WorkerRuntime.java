@@ -222,6 +222,12 @@ public class WorkerRuntime implements SmartLifecycle {
         listener.stop();
         scheduler.shutdownNow();
         try {
+            // a heartbeat in flight must not land after the deregistration
+            scheduler.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
             workers.markStopped(identity.id());
         } catch (DataAccessException e) {
             warnDb("deregistration", e);
