@@ -19,6 +19,9 @@ public final class Optimizers {
 
     static {
         register("adamw", AdamWConfig::defaults);
+        register("shampoo", dev.spectra.optim.shampoo.ShampooConfig::defaults);
+        register("soap", dev.spectra.optim.soap.SoapConfig::defaults);
+        register("muon", dev.spectra.optim.muon.MuonConfig::defaults);
     }
 
     private Optimizers() {

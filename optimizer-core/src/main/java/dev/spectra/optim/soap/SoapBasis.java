@@ -1,0 +1,143 @@
+package dev.spectra.optim.soap;
+
+import dev.spectra.optim.StateDtype;
+import dev.spectra.optim.linalg.DenseLinearAlgebra;
+import dev.spectra.optim.state.OptimizerState;
+import dev.spectra.optim.state.ScratchArrays;
+import dev.spectra.optim.state.StoredTensor;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.stream.IntStream;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * One side of SOAP's rotation: the Shampoo statistic ({@code E[G G^T]} for rows, {@code E[G^T G]}
+ * for columns, EMA) and an orthogonal estimate Q of its eigenvectors, columns ordered by
+ * decreasing eigenvalue. Q starts as an exact eigendecomposition and is refreshed by one power
+ * iteration {@code L Q} followed by a QR (LAPACK geqrf/orgqr), as in the official SOAP; the
+ * decompositions run in fp32 (fp64 for fp64 state) whatever the storage precision.
+ */
+final class SoapBasis {
+
+    enum Side { ROWS, COLS }
+
+    private final Side side;
+    private final int size;
+    private final StoredTensor statistic;
+    private final StoredTensor basis;
+    private double minEstimate = Double.NaN;
+    private double maxEstimate = Double.NaN;
+    private long lastRefreshStep;
+
+    SoapBasis(Side side, int size, StateDtype dtype) {
+        this.side = side;
+        this.size = size;
+        this.statistic = new StoredTensor(Nd4j.zeros(dtype.storageType(), size, size).dup('f'), dtype.computeType());
+        this.basis = new StoredTensor(Nd4j.zeros(dtype.storageType(), size, size).dup('f'), dtype.computeType());
+    }
+
+    int size() {
+        return size;
+    }
+
+    /** {@code stat <- decay * stat + weight * (G G^T | G^T G)}. */
+    void accumulate(INDArray g, double decay, double weight, ScratchArrays scratch) {
+        INDArray stat = statistic.load(scratch);
+        boolean rows = side == Side.ROWS;
+        Nd4j.gemm(g, g, stat, !rows, rows, weight, decay);
+        statistic.store(stat);
+    }
+
+    /** Sets Q to the exact eigenvectors of the statistic, by decreasing eigenvalue (SOAP's first step). */
+    void initialize(long step, ScratchArrays scratch) {
+        INDArray stat = statistic.load(scratch);
+        INDArray vectors = scratch.acquire(stat.dataType(), 'f', size, size);
+        vectors.assign(stat);
+        INDArray values = scratch.acquire(stat.dataType(), 'c', size);
+        DenseLinearAlgebra.symmetricEigen(vectors, values);
+        int[] descending = IntStream.range(0, size).map(i -> size - 1 - i).toArray();
+        minEstimate = values.getDouble(0);
+        maxEstimate = values.getDouble(size - 1);
+        basis.store(storeInto(scratch, vectors.getColumns(descending)));
+        lastRefreshStep = step;
+    }
+
+    private INDArray storeInto(ScratchArrays scratch, INDArray value) {
+        INDArray q = basis.load(scratch);
+        q.assign(value);
+        return q;
+    }
+
+    /**
+     * One power iteration and a QR: estimates the eigenvalues as {@code diag(Q^T L Q)}, reorders Q's
+     * columns by decreasing estimate, and sets {@code Q <- qr(L Q)}. Returns the permutation
+     * applied ({@code new column i = old column perm[i]}), which the caller applies to the second
+     * moment so each entry stays with its direction.
+     */
+    int[] refresh(long step, ScratchArrays scratch) {
+        INDArray stat = statistic.load(scratch);
+        INDArray q = basis.load(scratch);
+        INDArray power = scratch.acquire(stat.dataType(), 'f', size, size);
+        Nd4j.gemm(stat, q, power, false, false, 1.0, 0.0);
+        INDArray product = scratch.acquire(stat.dataType(), 'f', size, size);
+        product.assign(q).muli(power);
+        double[] estimates = product.sum(0).toDoubleVector();
+        Integer[] order = new Integer[size];
+        for (int i = 0; i < size; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, Comparator.comparingDouble((Integer i) -> estimates[i]).reversed());
+        int[] perm = Arrays.stream(order).mapToInt(Integer::intValue).toArray();
+        minEstimate = estimates[perm[size - 1]];
+        maxEstimate = estimates[perm[0]];
+        INDArray sorted = scratch.acquire(stat.dataType(), 'f', size, size);
+        sorted.assign(power.getColumns(perm));
+        DenseLinearAlgebra.orthonormalizeColumns(sorted);
+        q.assign(sorted);
+        basis.store(q);
+        lastRefreshStep = step;
+        return perm;
+    }
+
+    /** The basis in compute precision (a scratch copy for low-precision storage). */
+    INDArray load(ScratchArrays scratch) {
+        return basis.load(scratch);
+    }
+
+    INDArray storedBasis() {
+        return basis.storage();
+    }
+
+    double minEstimate() {
+        return minEstimate;
+    }
+
+    double maxEstimate() {
+        return maxEstimate;
+    }
+
+    long lastRefreshStep() {
+        return lastRefreshStep;
+    }
+
+    long bytes() {
+        return statistic.bytes() + basis.bytes();
+    }
+
+    void save(OptimizerState.Scope out, String key) {
+        out.put(key + "-stat", statistic.storage());
+        out.put(key + "-Q", basis.storage());
+        out.put(key + "-lastRefresh", lastRefreshStep);
+        out.put(key + "-minEst", minEstimate);
+        out.put(key + "-maxEst", maxEstimate);
+    }
+
+    void load(OptimizerState.Scope in, String key) {
+        statistic.storage().assign(in.tensor(key + "-stat", size, size));
+        basis.storage().assign(in.tensor(key + "-Q", size, size));
+        lastRefreshStep = in.longValue(key + "-lastRefresh");
+        minEstimate = in.doubleValue(key + "-minEst");
+        maxEstimate = in.doubleValue(key + "-maxEst");
+    }
+}
