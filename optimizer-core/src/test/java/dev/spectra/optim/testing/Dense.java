@@ -166,11 +166,18 @@ public final class Dense {
 
     /** A random orthogonal matrix (Gram-Schmidt on Gaussian columns). */
     public static double[][] randomOrthogonal(int n, Random rnd) {
-        double[][] q = new double[n][n];
-        for (int j = 0; j < n; j++) {
+        return gramSchmidt(gaussian(n, n, rnd));
+    }
+
+    /** The Q of a QR decomposition by modified Gram-Schmidt (columns of full rank assumed). */
+    public static double[][] gramSchmidt(double[][] a) {
+        int n = a.length;
+        int m = a[0].length;
+        double[][] q = new double[n][m];
+        for (int j = 0; j < m; j++) {
             double[] col = new double[n];
             for (int i = 0; i < n; i++) {
-                col[i] = rnd.nextGaussian();
+                col[i] = a[i][j];
             }
             for (int k = 0; k < j; k++) {
                 double dot = 0;
