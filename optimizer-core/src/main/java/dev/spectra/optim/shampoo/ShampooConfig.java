@@ -92,24 +92,4 @@ public record ShampooConfig(double lr, double beta1, boolean nesterov, double be
         chain.add(new DecoupledWeightDecay(weightDecay, decayVectors));
         return new TransformChain(this, chain);
     }
-
-    public ShampooConfig withLr(double v) {
-        return new ShampooConfig(v, beta1, nesterov, beta2, epsilon, rootExponent, preconditionFrequency,
-                maxFactorSize, grafting, graftingBeta2, graftingEps, weightDecay, decayVectors, stateDtype);
-    }
-
-    public ShampooConfig withPreconditionFrequency(int v) {
-        return new ShampooConfig(lr, beta1, nesterov, beta2, epsilon, rootExponent, v,
-                maxFactorSize, grafting, graftingBeta2, graftingEps, weightDecay, decayVectors, stateDtype);
-    }
-
-    public ShampooConfig withGrafting(GraftingType v) {
-        return new ShampooConfig(lr, beta1, nesterov, beta2, epsilon, rootExponent, preconditionFrequency,
-                maxFactorSize, v, graftingBeta2, graftingEps, weightDecay, decayVectors, stateDtype);
-    }
-
-    public ShampooConfig withStateDtype(StateDtype v) {
-        return new ShampooConfig(lr, beta1, nesterov, beta2, epsilon, rootExponent, preconditionFrequency,
-                maxFactorSize, grafting, graftingBeta2, graftingEps, weightDecay, decayVectors, v);
-    }
 }

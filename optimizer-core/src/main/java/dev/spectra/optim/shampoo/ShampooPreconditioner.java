@@ -60,14 +60,14 @@ public final class ShampooPreconditioner implements UpdateTransform {
 
     private Factors create(TensorLayout layout) {
         if (!layout.isMatrix()) {
-            return new Factors(ShampooFactor.create(ShampooFactor.Side.ROWS, false, (int) layout.rows(), dtype),
+            return new Factors(new ShampooFactor(FactorStatistic.Side.ROWS, false, (int) layout.rows(), dtype),
                     null, new long[1]);
         }
         int rows = (int) layout.rows();
         int cols = (int) layout.cols();
         return new Factors(
-                ShampooFactor.create(ShampooFactor.Side.ROWS, rows <= maxFactorSize, rows, dtype),
-                ShampooFactor.create(ShampooFactor.Side.COLS, cols <= maxFactorSize, cols, dtype),
+                new ShampooFactor(FactorStatistic.Side.ROWS, rows <= maxFactorSize, rows, dtype),
+                new ShampooFactor(FactorStatistic.Side.COLS, cols <= maxFactorSize, cols, dtype),
                 new long[1]);
     }
 

@@ -2,6 +2,7 @@ package dev.spectra.optim.soap;
 
 import dev.spectra.optim.StateDtype;
 import dev.spectra.optim.linalg.DenseLinearAlgebra;
+import dev.spectra.optim.shampoo.FactorStatistic;
 import dev.spectra.optim.state.OptimizerState;
 import dev.spectra.optim.state.ScratchArrays;
 import dev.spectra.optim.state.StoredTensor;
@@ -20,20 +21,16 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 final class SoapBasis {
 
-    enum Side { ROWS, COLS }
-
-    private final Side side;
+    private final FactorStatistic statistic;
     private final int size;
-    private final StoredTensor statistic;
     private final StoredTensor basis;
     private double minEstimate = Double.NaN;
     private double maxEstimate = Double.NaN;
     private long lastRefreshStep;
 
-    SoapBasis(Side side, int size, StateDtype dtype) {
-        this.side = side;
+    SoapBasis(FactorStatistic.Side side, int size, StateDtype dtype) {
+        this.statistic = new FactorStatistic(side, true, size, dtype);
         this.size = size;
-        this.statistic = new StoredTensor(Nd4j.zeros(dtype.storageType(), size, size).dup('f'), dtype.computeType());
         this.basis = new StoredTensor(Nd4j.zeros(dtype.storageType(), size, size).dup('f'), dtype.computeType());
     }
 
@@ -43,10 +40,7 @@ final class SoapBasis {
 
     /** {@code stat <- decay * stat + weight * (G G^T | G^T G)}. */
     void accumulate(INDArray g, double decay, double weight, ScratchArrays scratch) {
-        INDArray stat = statistic.load(scratch);
-        boolean rows = side == Side.ROWS;
-        Nd4j.gemm(g, g, stat, !rows, rows, weight, decay);
-        statistic.store(stat);
+        statistic.accumulate(g, decay, weight, scratch);
     }
 
     /** Sets Q to the exact eigenvectors of the statistic, by decreasing eigenvalue (SOAP's first step). */
@@ -126,7 +120,7 @@ final class SoapBasis {
     }
 
     void save(OptimizerState.Scope out, String key) {
-        out.put(key + "-stat", statistic.storage());
+        statistic.save(out, key + "-stat");
         out.put(key + "-Q", basis.storage());
         out.put(key + "-lastRefresh", lastRefreshStep);
         out.put(key + "-minEst", minEstimate);
@@ -134,7 +128,7 @@ final class SoapBasis {
     }
 
     void load(OptimizerState.Scope in, String key) {
-        statistic.storage().assign(in.tensor(key + "-stat", size, size));
+        statistic.load(in, key + "-stat");
         basis.storage().assign(in.tensor(key + "-Q", size, size));
         lastRefreshStep = in.longValue(key + "-lastRefresh");
         minEstimate = in.doubleValue(key + "-minEst");

@@ -6,6 +6,7 @@ import dev.spectra.optim.TensorLayout;
 import dev.spectra.optim.chain.ParamContext;
 import dev.spectra.optim.chain.UpdateTransform;
 import dev.spectra.optim.linalg.DenseLinearAlgebra;
+import dev.spectra.optim.shampoo.FactorStatistic;
 import dev.spectra.optim.state.OptimizerState;
 import dev.spectra.optim.state.ScratchArrays;
 import dev.spectra.optim.state.StoredTensor;
@@ -82,8 +83,8 @@ public final class SoapPreconditioner implements UpdateTransform {
     }
 
     private ParamState create(long rows, long cols, boolean matrix) {
-        SoapBasis left = matrix && rows <= maxFactorSize ? new SoapBasis(SoapBasis.Side.ROWS, (int) rows, dtype) : null;
-        SoapBasis right = matrix && cols <= maxFactorSize ? new SoapBasis(SoapBasis.Side.COLS, (int) cols, dtype) : null;
+        SoapBasis left = matrix && rows <= maxFactorSize ? new SoapBasis(FactorStatistic.Side.ROWS, (int) rows, dtype) : null;
+        SoapBasis right = matrix && cols <= maxFactorSize ? new SoapBasis(FactorStatistic.Side.COLS, (int) cols, dtype) : null;
         return new ParamState(rows, cols, left, right, dtype);
     }
 

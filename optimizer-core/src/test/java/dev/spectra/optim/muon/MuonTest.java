@@ -9,7 +9,7 @@ import dev.spectra.optim.StateDtype;
 import dev.spectra.optim.config.InvalidConfigException;
 import dev.spectra.optim.testing.Dense;
 import dev.spectra.optim.testing.ResumeCheck;
-import java.util.HashMap;
+import dev.spectra.optim.testing.Specs;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
@@ -18,15 +18,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 class MuonTest {
-
-    private static Map<String, Object> spec(Object... kv) {
-        Map<String, Object> m = new HashMap<>();
-        m.put("type", "muon");
-        for (int i = 0; i < kv.length; i += 2) {
-            m.put((String) kv[i], kv[i + 1]);
-        }
-        return m;
-    }
 
     /** Singular triplets of g (n x m) from a Jacobi eigendecomposition of g^T g. */
     record Svd(double[][] u, double[] s, double[][] v) {
@@ -86,7 +77,7 @@ class MuonTest {
     void nesterovMomentumThenNewtonSchulzMatchesTheSingularValueReference() {
         double lr = 0.1;
         double beta = 0.95;
-        Optimizer opt = Optimizers.create(spec("lr", lr, "stateDtype", "float64", "adamLr", 0.003));
+        Optimizer opt = Optimizers.create(Specs.of("muon", "lr", lr, "stateDtype", "float64", "adamLr", 0.003));
         Random rnd = new Random(8);
         // dense [nIn=6, nOut=4], dense [3, 7], conv [8, 1, 2, 1] seen as 8 x 2, bias [1, 5]
         long[][] shapes = {{6, 4}, {3, 7}, {8, 1, 2, 1}, {1, 5}};
@@ -143,7 +134,7 @@ class MuonTest {
             // Muon's coefficients: singular values land in a band around 1, not on it.
             INDArray w = Dense.toNd4j(Dense.zeros(20, 12), DataType.DOUBLE).castTo(
                     dtype.equals("float64") ? DataType.DOUBLE : DataType.FLOAT);
-            Optimizers.create(spec("lr", 1.0, "momentum", 0.0, "shapeScale", "none", "stateDtype", dtype))
+            Optimizers.create(Specs.of("muon", "lr", 1.0, "momentum", 0.0, "shapeScale", "none", "stateDtype", dtype))
                     .step(Map.of("w", w), Map.of("w", Dense.toNd4j(g, w.dataType())));
             double[][] o = Dense.scale(Dense.fromNd4j(w), -1);
             assertThat(Dense.maxAbsDiff(o, ns(g, 5, NewtonSchulzCoefficients.MUON))).as("muon NS5, %s", dtype)
@@ -163,7 +154,7 @@ class MuonTest {
 
             // The convergent coefficients with enough steps land on the polar factor itself.
             INDArray w2 = w.like().assign(0);
-            Optimizers.create(spec("lr", 1.0, "momentum", 0.0, "shapeScale", "none", "stateDtype", dtype,
+            Optimizers.create(Specs.of("muon", "lr", 1.0, "momentum", 0.0, "shapeScale", "none", "stateDtype", dtype,
                             "nsCoefficients", "convergent", "nsSteps", 14))
                     .step(Map.of("w", w2), Map.of("w", Dense.toNd4j(g, w.dataType())));
             double[][] o2 = Dense.scale(Dense.fromNd4j(w2), -1);
@@ -186,14 +177,14 @@ class MuonTest {
     @Test
     void exportImportContinuesBitIdenticallyInEveryPrecision() {
         for (StateDtype dtype : StateDtype.values()) {
-            ResumeCheck.assertBitExactResume(Optimizers.parse(spec("weightDecay", 0.01, "adamWeightDecay", 0.01,
+            ResumeCheck.assertBitExactResume(Optimizers.parse(Specs.of("muon", "weightDecay", 0.01, "adamWeightDecay", 0.01,
                     "stateDtype", dtype.specName())), 5, 5);
         }
     }
 
     @Test
     void invalidConfigNamesEveryBadFieldAndValue() {
-        assertThatThrownBy(() -> Optimizers.parse(spec("momentum", 1.0, "nsSteps", 0, "shapeScale", "huge",
+        assertThatThrownBy(() -> Optimizers.parse(Specs.of("muon", "momentum", 1.0, "nsSteps", 0, "shapeScale", "huge",
                 "adamLr", -1, "bogus", 3)))
                 .isInstanceOf(InvalidConfigException.class)
                 .hasMessageContaining("momentum must be in [0, 1) but was 1.0")

@@ -10,7 +10,7 @@ import dev.spectra.optim.StateDtype;
 import dev.spectra.optim.config.InvalidConfigException;
 import dev.spectra.optim.testing.Dense;
 import dev.spectra.optim.testing.ResumeCheck;
-import java.util.HashMap;
+import dev.spectra.optim.testing.Specs;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,15 +80,6 @@ class ShampooTest {
         }
     }
 
-    private static Map<String, Object> spec(Object... kv) {
-        Map<String, Object> m = new HashMap<>();
-        m.put("type", "shampoo");
-        for (int i = 0; i < kv.length; i += 2) {
-            m.put((String) kv[i], kv[i + 1]);
-        }
-        return m;
-    }
-
     private static double[][] column(INDArray row) {
         double[][] c = new double[(int) row.length()][1];
         for (int i = 0; i < c.length; i++) {
@@ -101,7 +92,7 @@ class ShampooTest {
     void preconditionedDirectionEqualsInverseRootsFromAnEigendecomposition() {
         for (int frequency : new int[] {1, 3}) {
             for (double p : new double[] {4, 2.5}) {
-                Optimizer opt = Optimizers.create(spec("lr", 0.1, "beta1", 0.0, "beta2", 0.9, "epsilon", 1e-3,
+                Optimizer opt = Optimizers.create(Specs.of("shampoo", "lr", 0.1, "beta1", 0.0, "beta2", 0.9, "epsilon", 1e-3,
                         "rootExponent", p, "preconditionFrequency", frequency, "grafting", "none",
                         "maxFactorSize", 5, "stateDtype", "float64"));
                 Random rnd = new Random(5);
@@ -142,7 +133,7 @@ class ShampooTest {
     void adamGraftingTakesTheDirectionFromShampooAndTheNormFromAdam() {
         double lr = 0.05;
         double beta2 = 0.95;
-        Optimizer opt = Optimizers.create(spec("lr", lr, "beta1", 0.0, "beta2", beta2, "epsilon", 1e-4,
+        Optimizer opt = Optimizers.create(Specs.of("shampoo", "lr", lr, "beta1", 0.0, "beta2", beta2, "epsilon", 1e-4,
                 "preconditionFrequency", 2, "grafting", "adam", "graftingBeta2", 0.9, "graftingEps", 1e-8,
                 "stateDtype", "float64"));
         Random rnd = new Random(9);
@@ -172,14 +163,14 @@ class ShampooTest {
     @Test
     void exportImportContinuesBitIdenticallyInEveryPrecision() {
         for (StateDtype dtype : StateDtype.values()) {
-            ResumeCheck.assertBitExactResume(Optimizers.parse(spec("preconditionFrequency", 3, "weightDecay", 0.01,
+            ResumeCheck.assertBitExactResume(Optimizers.parse(Specs.of("shampoo", "preconditionFrequency", 3, "weightDecay", 0.01,
                     "maxFactorSize", 5, "stateDtype", dtype.specName())), 7, 6);
         }
     }
 
     @Test
     void diagnosticsReportEachFactorAndItsLastRootComputation() {
-        Optimizer opt = Optimizers.create(spec("preconditionFrequency", 4, "maxFactorSize", 5));
+        Optimizer opt = Optimizers.create(Specs.of("shampoo", "preconditionFrequency", 4, "maxFactorSize", 5));
         Map<String, INDArray> params = ResumeCheck.params(3);
         for (int i = 0; i < 6; i++) {
             Map<String, INDArray> g = new LinkedHashMap<>();
@@ -207,7 +198,7 @@ class ShampooTest {
 
     @Test
     void invalidConfigNamesEveryBadFieldAndValue() {
-        assertThatThrownBy(() -> Optimizers.parse(spec("beta2", 1.5, "rootExponent", 0, "grafting", "foo",
+        assertThatThrownBy(() -> Optimizers.parse(Specs.of("shampoo", "beta2", 1.5, "rootExponent", 0, "grafting", "foo",
                 "preconditionFrequency", 0)))
                 .isInstanceOf(InvalidConfigException.class)
                 .hasMessageContaining("beta2 must be in (0, 1] but was 1.5")
@@ -218,10 +209,10 @@ class ShampooTest {
 
     @Test
     void stateOfAnotherModelIsRejectedWithTheParameterName() {
-        Optimizer a = Optimizers.create(spec());
+        Optimizer a = Optimizers.create(Specs.of("shampoo"));
         a.step(Map.of("w", org.nd4j.linalg.factory.Nd4j.ones(DataType.FLOAT, 3, 4)),
                 Map.of("w", org.nd4j.linalg.factory.Nd4j.ones(DataType.FLOAT, 3, 4)));
-        Optimizer b = Optimizers.create(spec());
+        Optimizer b = Optimizers.create(Specs.of("shampoo"));
         b.importState(a.exportState());
         assertThatThrownBy(() -> b.step(Map.of("w", org.nd4j.linalg.factory.Nd4j.ones(DataType.FLOAT, 5, 4)),
                 Map.of("w", org.nd4j.linalg.factory.Nd4j.ones(DataType.FLOAT, 5, 4))))

@@ -11,9 +11,9 @@ import dev.spectra.optim.config.InvalidConfigException;
 import dev.spectra.optim.state.OptimizerState;
 import dev.spectra.optim.testing.Dense;
 import dev.spectra.optim.testing.ResumeCheck;
+import dev.spectra.optim.testing.Specs;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
@@ -22,15 +22,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 class SoapTest {
-
-    private static Map<String, Object> spec(Object... kv) {
-        Map<String, Object> m = new HashMap<>();
-        m.put("type", "soap");
-        for (int i = 0; i < kv.length; i += 2) {
-            m.put((String) kv[i], kv[i + 1]);
-        }
-        return m;
-    }
 
     /** Scalar Adam with SOAP's schedule: the first step only initializes, bias corrections count from the second. */
     static final class ScalarAdam {
@@ -77,7 +68,7 @@ class SoapTest {
             for (int frequency : new int[] {1, 2}) {
                 double lr = 0.01;
                 double eps = 1e-3;
-                Optimizer opt = Optimizers.create(spec("lr", lr, "beta1", beta1, "beta2", 0.9, "shampooBeta", 0.8,
+                Optimizer opt = Optimizers.create(Specs.of("soap", "lr", lr, "beta1", beta1, "beta2", 0.9, "shampooBeta", 0.8,
                         "eps", eps, "preconditionFrequency", frequency, "weightDecay", 0.0, "stateDtype", "float64"));
                 Random rnd = new Random(21);
                 double[][] ul = Dense.randomOrthogonal(4, rnd);
@@ -130,7 +121,7 @@ class SoapTest {
      */
     @Test
     void refreshIsOnePowerIterationWithSortedColumnsThenQr() {
-        Optimizer opt = Optimizers.create(spec("preconditionFrequency", 3, "stateDtype", "float64"));
+        Optimizer opt = Optimizers.create(Specs.of("soap", "preconditionFrequency", 3, "stateDtype", "float64"));
         Random rnd = new Random(4);
         double[][] mix = Dense.gaussian(5, 5, rnd);
         INDArray w = Dense.toNd4j(Dense.zeros(5, 4), DataType.DOUBLE);
@@ -179,14 +170,14 @@ class SoapTest {
     @Test
     void exportImportContinuesBitIdenticallyInEveryPrecision() {
         for (StateDtype dtype : StateDtype.values()) {
-            ResumeCheck.assertBitExactResume(Optimizers.parse(spec("preconditionFrequency", 2, "maxFactorSize", 5,
+            ResumeCheck.assertBitExactResume(Optimizers.parse(Specs.of("soap", "preconditionFrequency", 2, "maxFactorSize", 5,
                     "stateDtype", dtype.specName())), 6, 5);
         }
     }
 
     @Test
     void stateBytesCountFactorsBasesAndMoments() {
-        Optimizer opt = Optimizers.create(spec("maxFactorSize", 5));
+        Optimizer opt = Optimizers.create(Specs.of("soap", "maxFactorSize", 5));
         Map<String, INDArray> params = ResumeCheck.params(2);
         Map<String, INDArray> grads = new LinkedHashMap<>();
         params.forEach((k, p) -> grads.put(k, org.nd4j.linalg.factory.Nd4j.randn(DataType.FLOAT, p.shape())));
@@ -199,7 +190,7 @@ class SoapTest {
 
     @Test
     void invalidConfigNamesEveryBadFieldAndValue() {
-        assertThatThrownBy(() -> Optimizers.parse(spec("beta2", 1.0, "shampooBeta", -0.1, "eps", 0,
+        assertThatThrownBy(() -> Optimizers.parse(Specs.of("soap", "beta2", 1.0, "shampooBeta", -0.1, "eps", 0,
                 "preconditionFrequency", -3, "stateDtype", "int8")))
                 .isInstanceOf(InvalidConfigException.class)
                 .hasMessageContaining("beta2 must be in [0, 1) but was 1.0")
