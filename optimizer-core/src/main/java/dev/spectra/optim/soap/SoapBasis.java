@@ -53,7 +53,9 @@ final class SoapBasis {
         int[] descending = IntStream.range(0, size).map(i -> size - 1 - i).toArray();
         minEstimate = values.getDouble(0);
         maxEstimate = values.getDouble(size - 1);
-        basis.store(storeInto(scratch, vectors.getColumns(descending)));
+        INDArray sorted = scratch.acquire(stat.dataType(), 'f', size, size);
+        Permutations.columns(vectors, descending, sorted);
+        basis.store(storeInto(scratch, sorted));
         lastRefreshStep = step;
     }
 
@@ -86,7 +88,7 @@ final class SoapBasis {
         minEstimate = estimates[perm[size - 1]];
         maxEstimate = estimates[perm[0]];
         INDArray sorted = scratch.acquire(stat.dataType(), 'f', size, size);
-        sorted.assign(power.getColumns(perm));
+        Permutations.columns(power, perm, sorted);
         DenseLinearAlgebra.orthonormalizeColumns(sorted);
         q.assign(sorted);
         basis.store(q);

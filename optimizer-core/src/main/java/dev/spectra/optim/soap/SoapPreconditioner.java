@@ -171,13 +171,14 @@ public final class SoapPreconditioner implements UpdateTransform {
     private static void refresh(ParamState s, INDArray m, INDArray v, long step, ScratchArrays scratch) {
         INDArray original = scratch.acquire(m.dataType(), 'c', m.shape());
         rotate(s, m, original, true, scratch);
+        INDArray permuted = scratch.acquire(v.dataType(), v.ordering(), v.shape());
         if (s.left != null) {
-            int[] perm = s.left.refresh(step, scratch);
-            v.assign(v.getRows(perm));
+            Permutations.rows(v, s.left.refresh(step, scratch), permuted);
+            v.assign(permuted);
         }
         if (s.right != null) {
-            int[] perm = s.right.refresh(step, scratch);
-            v.assign(v.getColumns(perm));
+            Permutations.columns(v, s.right.refresh(step, scratch), permuted);
+            v.assign(permuted);
         }
         rotate(s, original, m, false, scratch);
     }
