@@ -25,9 +25,7 @@ final class ShampooFactor {
 
     private final FactorStatistic statistic;
     private final StoredTensor inverseRoot;
-    private double minEigenvalue = Double.NaN;
-    private double maxEigenvalue = Double.NaN;
-    private long lastRootStep;
+    private final LastDecomposition last = new LastDecomposition();
 
     ShampooFactor(FactorStatistic.Side side, boolean dense, int size, StateDtype dtype) {
         this.statistic = new FactorStatistic(side, dense, size, dtype);
@@ -62,8 +60,7 @@ final class ShampooFactor {
             vectors.assign(stat).muli(1.0 / biasCorrection);
             INDArray values = scratch.acquire(type, 'c', 1, size);
             DenseLinearAlgebra.symmetricEigen(vectors, values);
-            minEigenvalue = values.getDouble(0);
-            maxEigenvalue = values.getDouble(size - 1);
+            last.record(values.getDouble(0), values.getDouble(size - 1), step);
             Transforms.max(values, 0.0, false).addi(epsilon);
             Transforms.pow(values, -exponent, false);
             INDArray scaled = scratch.acquire(type, 'f', size, size);
@@ -71,13 +68,11 @@ final class ShampooFactor {
             Nd4j.gemm(scaled, vectors, root, false, true, 1.0, 0.0);
         } else {
             root.assign(stat).muli(1.0 / biasCorrection);
-            minEigenvalue = root.minNumber().doubleValue();
-            maxEigenvalue = root.maxNumber().doubleValue();
+            last.record(root.minNumber().doubleValue(), root.maxNumber().doubleValue(), step);
             Transforms.max(root, 0.0, false).addi(epsilon);
             Transforms.pow(root, -exponent, false);
         }
         inverseRoot.store(root);
-        lastRootStep = step;
     }
 
     /** {@code out = root * x} (row side) or {@code out = x * root} (column side). */
@@ -97,16 +92,8 @@ final class ShampooFactor {
         }
     }
 
-    long lastRootStep() {
-        return lastRootStep;
-    }
-
-    double minEigenvalue() {
-        return minEigenvalue;
-    }
-
-    double maxEigenvalue() {
-        return maxEigenvalue;
+    LastDecomposition last() {
+        return last;
     }
 
     long bytes() {
@@ -116,16 +103,12 @@ final class ShampooFactor {
     void save(OptimizerState.Scope out, String key) {
         statistic.save(out, key + "-stat");
         out.put(key + "-root", inverseRoot.storage());
-        out.put(key + "-lastRootStep", lastRootStep);
-        out.put(key + "-minEig", minEigenvalue);
-        out.put(key + "-maxEig", maxEigenvalue);
+        last.save(out, key);
     }
 
     void load(OptimizerState.Scope in, String key) {
         statistic.load(in, key + "-stat");
         inverseRoot.storage().assign(in.tensor(key + "-root", statistic.shape()));
-        lastRootStep = in.longValue(key + "-lastRootStep");
-        minEigenvalue = in.doubleValue(key + "-minEig");
-        maxEigenvalue = in.doubleValue(key + "-maxEig");
+        last.load(in, key);
     }
 }

@@ -160,7 +160,7 @@ public final class ShampooPreconditioner implements UpdateTransform {
     private static FactorDiagnostics diagnostics(String name, String which, ShampooFactor f) {
         // Roots are rebuilt from an exact decomposition, so there is no drifting basis to report.
         return new FactorDiagnostics(name, f.dense() ? which : which.equals("diag") ? "diag" : which + "-diag",
-                f.size(), 0.0, f.minEigenvalue(), f.maxEigenvalue(), 1.0, f.lastRootStep());
+                f.size(), 0.0, f.last().minEigenvalue(), f.last().maxEigenvalue(), 1.0, f.last().step());
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.spectra.optim.soap;
 import dev.spectra.optim.StateDtype;
 import dev.spectra.optim.linalg.DenseLinearAlgebra;
 import dev.spectra.optim.shampoo.FactorStatistic;
+import dev.spectra.optim.shampoo.LastDecomposition;
 import dev.spectra.optim.state.OptimizerState;
 import dev.spectra.optim.state.ScratchArrays;
 import dev.spectra.optim.state.StoredTensor;
@@ -24,9 +25,7 @@ final class SoapBasis {
     private final FactorStatistic statistic;
     private final int size;
     private final StoredTensor basis;
-    private double minEstimate = Double.NaN;
-    private double maxEstimate = Double.NaN;
-    private long lastRefreshStep;
+    private final LastDecomposition last = new LastDecomposition();
 
     SoapBasis(FactorStatistic.Side side, int size, StateDtype dtype) {
         this.statistic = new FactorStatistic(side, true, size, dtype);
@@ -51,12 +50,10 @@ final class SoapBasis {
         INDArray values = scratch.acquire(stat.dataType(), 'c', size);
         DenseLinearAlgebra.symmetricEigen(vectors, values);
         int[] descending = IntStream.range(0, size).map(i -> size - 1 - i).toArray();
-        minEstimate = values.getDouble(0);
-        maxEstimate = values.getDouble(size - 1);
+        last.record(values.getDouble(0), values.getDouble(size - 1), step);
         INDArray sorted = scratch.acquire(stat.dataType(), 'f', size, size);
         Permutations.columns(vectors, descending, sorted);
         basis.store(storeInto(scratch, sorted));
-        lastRefreshStep = step;
     }
 
     private INDArray storeInto(ScratchArrays scratch, INDArray value) {
@@ -85,14 +82,12 @@ final class SoapBasis {
         }
         Arrays.sort(order, Comparator.comparingDouble((Integer i) -> estimates[i]).reversed());
         int[] perm = Arrays.stream(order).mapToInt(Integer::intValue).toArray();
-        minEstimate = estimates[perm[size - 1]];
-        maxEstimate = estimates[perm[0]];
+        last.record(estimates[perm[size - 1]], estimates[perm[0]], step);
         INDArray sorted = scratch.acquire(stat.dataType(), 'f', size, size);
         Permutations.columns(power, perm, sorted);
         DenseLinearAlgebra.orthonormalizeColumns(sorted);
         q.assign(sorted);
         basis.store(q);
-        lastRefreshStep = step;
         return perm;
     }
 
@@ -105,16 +100,9 @@ final class SoapBasis {
         return basis.storage();
     }
 
-    double minEstimate() {
-        return minEstimate;
-    }
-
-    double maxEstimate() {
-        return maxEstimate;
-    }
-
-    long lastRefreshStep() {
-        return lastRefreshStep;
+    /** Extreme eigenvalues (exact at the first step, diag(Q^T L Q) estimates after) and when. */
+    LastDecomposition last() {
+        return last;
     }
 
     long bytes() {
@@ -124,16 +112,12 @@ final class SoapBasis {
     void save(OptimizerState.Scope out, String key) {
         statistic.save(out, key + "-stat");
         out.put(key + "-Q", basis.storage());
-        out.put(key + "-lastRefresh", lastRefreshStep);
-        out.put(key + "-minEst", minEstimate);
-        out.put(key + "-maxEst", maxEstimate);
+        last.save(out, key);
     }
 
     void load(OptimizerState.Scope in, String key) {
         statistic.load(in, key + "-stat");
         basis.storage().assign(in.tensor(key + "-Q", size, size));
-        lastRefreshStep = in.longValue(key + "-lastRefresh");
-        minEstimate = in.doubleValue(key + "-minEst");
-        maxEstimate = in.doubleValue(key + "-maxEst");
+        last.load(in, key);
     }
 }

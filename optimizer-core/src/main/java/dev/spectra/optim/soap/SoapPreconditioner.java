@@ -238,7 +238,7 @@ public final class SoapPreconditioner implements UpdateTransform {
 
     private static FactorDiagnostics diagnostics(String name, String which, SoapBasis b) {
         return new FactorDiagnostics(name, which, b.size(), DenseLinearAlgebra.orthogonalityError(b.storedBasis()),
-                b.minEstimate(), b.maxEstimate(), 1.0, b.lastRefreshStep());
+                b.last().minEigenvalue(), b.last().maxEigenvalue(), 1.0, b.last().step());
     }
 
     @Override
