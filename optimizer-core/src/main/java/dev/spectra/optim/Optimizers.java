@@ -3,6 +3,11 @@ package dev.spectra.optim;
 import dev.spectra.optim.adamw.AdamWConfig;
 import dev.spectra.optim.config.ConfigBinder;
 import dev.spectra.optim.config.InvalidConfigException;
+import dev.spectra.optim.muon.MuonConfig;
+import dev.spectra.optim.shampoo.ShampooConfig;
+import dev.spectra.optim.soap.SoapConfig;
+import dev.spectra.optim.spectral.FullSpectralConfig;
+import dev.spectra.optim.spectral.KronSpectralConfig;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -19,9 +24,11 @@ public final class Optimizers {
 
     static {
         register("adamw", AdamWConfig::defaults);
-        register("shampoo", dev.spectra.optim.shampoo.ShampooConfig::defaults);
-        register("soap", dev.spectra.optim.soap.SoapConfig::defaults);
-        register("muon", dev.spectra.optim.muon.MuonConfig::defaults);
+        register(KronSpectralConfig.TYPE, KronSpectralConfig::defaults);
+        register(FullSpectralConfig.TYPE, FullSpectralConfig::defaults);
+        register(ShampooConfig.TYPE, ShampooConfig::defaults);
+        register(SoapConfig.TYPE, SoapConfig::defaults);
+        register(MuonConfig.TYPE, MuonConfig::defaults);
     }
 
     private Optimizers() {
