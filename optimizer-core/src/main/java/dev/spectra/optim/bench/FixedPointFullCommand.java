@@ -107,7 +107,8 @@ final class FixedPointFullCommand extends BenchCommand {
         }
         summary.put("finalRelErr", finalErr);
         summary.put("maxRelErrToDefault", maxToDefault);
-        summary.put("maxRelErrToDefaultAfterFirst1/beta2Steps", maxToDefaultAfterWarmup);
+        summary.put("maxRelErrToDefaultAfterWarmup", maxToDefaultAfterWarmup);
+        summary.put("warmupSteps", warmup);
 
         SeriesTable all2 = new SeriesTable("step", "relErr", "reference");
         toTarget.rows().forEach(r -> all2.add(r.series(), r.x(), r.y(), "target"));

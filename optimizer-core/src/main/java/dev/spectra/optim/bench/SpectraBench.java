@@ -12,11 +12,11 @@ import picocli.CommandLine.Command;
         description = "Reproduces the spectral-factorized optimizer's experiments and benchmarks the baselines.",
         subcommands = {
                 FixedPointFullCommand.class,
-                //TMP FixedPointKronCommand.class,
+                FixedPointKronCommand.class,
                 SpdCommand.class,
                 GradientFreeCommand.class,
                 StepCostCommand.class,
-                //TMP TrainCommand.class,
+                TrainCommand.class,
                 CommandLine.HelpCommand.class})
 public final class SpectraBench implements Runnable {
 
