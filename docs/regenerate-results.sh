@@ -28,7 +28,7 @@ declare -A RUNS=(
   [train-mlp]="train --models mlp --epochs 3 --train-size 60000 --test-size 10000 --state-dtypes float32,bfloat16 --optimizers adamw,muon,shampoo,soap,kron-spectral"
   [train-cnn]="train --models cnn --epochs 2 --train-size 60000 --test-size 10000 --state-dtypes float32 --optimizers adamw,muon,kron-spectral"
 )
-ORDER=(fixed-point-full fixed-point-kron spd gradient-free step-cost train-mlp-t10 train-mlp-t2 train-mlp train-cnn)
+ORDER=(step-cost train-mlp-t10 train-mlp-t2 fixed-point-full fixed-point-kron spd gradient-free train-mlp train-cnn)
 
 selected=("$@")
 [ ${#selected[@]} -eq 0 ] && selected=("${ORDER[@]}")
