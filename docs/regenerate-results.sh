@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates every plot, CSV and JSON summary behind docs/results.md with spectra-bench.
 #
-#   docs/regenerate-results.sh            # everything (about an hour on 2 cores)
+#   docs/regenerate-results.sh            # everything (about an hour on 2 quiet cores)
 #   docs/regenerate-results.sh spd train-mlp-t10   # only the named runs
 #
 # Each run writes into docs/results/<run>/ and saves the JSON line (the last stdout line) as
@@ -25,10 +25,11 @@ declare -A RUNS=(
   [step-cost]="step-cost --sizes 128,256,512,1024 --interval 10 --repeats 5"
   [train-mlp-t10]="train --models mlp --epochs 1 --train-size 12800 --test-size 2000 --state-dtypes float32 --interval 10 --schedule constant"
   [train-mlp-t2]="train --models mlp --epochs 1 --train-size 12800 --test-size 2000 --state-dtypes float32 --interval 2 --schedule constant"
-  [train-mlp]="train --models mlp --epochs 3 --train-size 60000 --test-size 10000 --state-dtypes float32,bfloat16 --optimizers adamw,muon,shampoo,soap,kron-spectral"
-  [train-cnn]="train --models cnn --epochs 2 --train-size 60000 --test-size 10000 --state-dtypes float32 --optimizers adamw,muon,kron-spectral"
+  [train-mlp]="train --models mlp --epochs 1 --train-size 60000 --test-size 10000 --state-dtypes float32,bfloat16 --optimizers adamw,muon,kron-spectral"
+  [train-cnn]="train --models cnn --epochs 1 --train-size 6000 --test-size 2000 --state-dtypes float32 --optimizers adamw,muon,kron-spectral"
+  [train-mlp-lr]="train --models mlp --epochs 1 --train-size 12800 --test-size 2000 --state-dtypes float32 --optimizers adamw,kron-spectral --interval 10 --schedule constant --hp adamw.lr=0.003 --hp kron-spectral.lr=0.003"
 )
-ORDER=(step-cost train-mlp-t10 train-mlp-t2 fixed-point-full fixed-point-kron spd gradient-free train-mlp train-cnn)
+ORDER=(step-cost train-mlp-t10 train-mlp-t2 fixed-point-full fixed-point-kron spd gradient-free train-mlp-lr train-mlp train-cnn)
 
 selected=("$@")
 [ ${#selected[@]} -eq 0 ] && selected=("${ORDER[@]}")

@@ -80,6 +80,7 @@ final class StepCostCommand extends BenchCommand {
         Map<String, Map<String, Object>> stepMs = new LinkedHashMap<>();
         Map<String, Map<String, Object>> stateBytes = new LinkedHashMap<>();
         Map<String, Object> gemmGflops = new LinkedHashMap<>();
+        Map<String, Object> kernelMs = new LinkedHashMap<>();
         for (int n : sizes()) {
             if (n < 2) {
                 throw new IllegalArgumentException("--sizes must be >= 2 but was " + n);
@@ -87,7 +88,9 @@ final class StepCostCommand extends BenchCommand {
             Nd4j.getRandom().setSeed(seed + n);
             INDArray w = Nd4j.randn(DataType.FLOAT, n, n).muli(0.05).dup('f');
             INDArray g = Nd4j.randn(DataType.FLOAT, n, n).muli(1e-2).dup('f');
-            gemmGflops.put(Integer.toString(n), gemmRate(n));
+            Map<String, Double> kernels = kernels(n);
+            kernelMs.put(Integer.toString(n), kernels);
+            gemmGflops.put(Integer.toString(n), 2.0 * n * n * n / (kernels.get("gemm") * 1e6));
             for (String type : types) {
                 progress("step-cost: " + type + " n=" + n);
                 Optimizer amortized = Optimizers.create(OptimizerSpecs.spec(type, interval, Map.of()));
@@ -111,6 +114,7 @@ final class StepCostCommand extends BenchCommand {
         summary.put("stepRatioToShampoo", ratios(stepMs, "shampoo"));
         summary.put("stateBytes", stateBytes);
         summary.put("gemmGflops", gemmGflops);
+        summary.put("kernelMs", kernelMs);
 
         SeriesTable all = new SeriesTable("n", "ms", "metric");
         updates.rows().forEach(r -> all.add(r.series(), r.x(), r.y(), "updateMs"));
@@ -135,13 +139,39 @@ final class StepCostCommand extends BenchCommand {
         }) / block;
     }
 
-    /** Achieved fp32 GEMM GFLOP/s for n x n times n x n into a preallocated output. */
-    private double gemmRate(int n) {
+    /**
+     * The dense kernels the preconditioner updates are made of, timed alone at size n (fp32,
+     * preallocated, LAPACK/BLAS through the same helpers the optimizers use), so an update time can
+     * be attributed: gemm (n^3 multiply-adds), syrk (half of that), gesv with n right-hand sides
+     * (the Cayley retraction's solve), syevd with vectors (Shampoo's root), geqrf+orgqr (SOAP's QR).
+     */
+    private Map<String, Double> kernels(int n) {
+        Map<String, Double> ms = new LinkedHashMap<>();
         INDArray a = Nd4j.rand(DataType.FLOAT, n, n).dup('f');
         INDArray b = Nd4j.rand(DataType.FLOAT, n, n).dup('f');
         INDArray c = Nd4j.createUninitialized(DataType.FLOAT, new long[] {n, n}, 'f');
-        double ms = Timer.medianMillis(warmups, repeats(), () -> Nd4j.gemm(a, b, c, false, false, 1.0, 0.0));
-        return 2.0 * n * n * n / (ms * 1e6);
+        INDArray spd = Nd4j.gemm(a, a, true, false).addi(Nd4j.eye(n).castTo(DataType.FLOAT).muli(n)).dup('f');
+        INDArray work = Nd4j.createUninitialized(DataType.FLOAT, new long[] {n, n}, 'f');
+        INDArray rhs = Nd4j.createUninitialized(DataType.FLOAT, new long[] {n, n}, 'f');
+        INDArray values = Nd4j.createUninitialized(DataType.FLOAT, new long[] {1, n}, 'c');
+        ms.put("gemm", Timer.medianMillis(warmups, repeats(), () -> Nd4j.gemm(a, b, c, false, false, 1.0, 0.0)));
+        ms.put("syrk", Timer.medianMillis(warmups, repeats(),
+                () -> dev.spectra.optim.linalg.DenseLinearAlgebra.symmetricProductLower(a, false, 1.0, 0.0, c)));
+        ms.put("gesv", Timer.medianMillis(warmups, repeats(), () -> {
+            work.assign(spd);
+            rhs.assign(b);
+            dev.spectra.optim.linalg.DenseLinearAlgebra.solveInPlace(work, rhs);
+        }));
+        ms.put("syevd", Timer.medianMillis(warmups, repeats(), () -> {
+            work.assign(spd);
+            dev.spectra.optim.linalg.DenseLinearAlgebra.symmetricEigen(work, values);
+        }));
+        ms.put("qr", Timer.medianMillis(warmups, repeats(), () -> {
+            work.assign(b);
+            dev.spectra.optim.linalg.DenseLinearAlgebra.orthonormalizeColumns(work);
+        }));
+        ms.put("copy", Timer.medianMillis(warmups, repeats(), () -> work.assign(spd)));
+        return ms;
     }
 
     /** {@code base / value} per optimizer and size, where both exist and value > 0. */

@@ -70,6 +70,7 @@ class ExperimentCommandsTest {
             assertThat(json.at("/testAccuracy/" + run).size()).as(run).isEqualTo(1);
             assertThat(json.at("/testAccuracy/" + run + "/0").asDouble()).as(run).isGreaterThan(0.3);
             assertThat(json.at("/secondsPerEpoch/" + run + "/0").asDouble()).isPositive();
+            assertThat(json.at("/meanStepMs/" + run).asDouble()).isPositive();
             assertThat(json.at("/medianStepMs/" + run).asDouble()).isPositive();
         }
         assertThat(json.at("/stepRatioToAdamw/mlp~1adamw~1float32").asDouble()).isEqualTo(1.0);

@@ -29,6 +29,9 @@ class StepCostCommandTest {
         assertThat(json.at("/updateMs/adamw").isMissingNode()).isTrue();
         assertThat(json.at("/ratioToShampoo/shampoo/32").asDouble()).isEqualTo(1.0);
         assertThat(json.at("/gemmGflops/32").asDouble()).isPositive();
+        for (String kernel : new String[] {"gemm", "syrk", "gesv", "syevd", "qr", "copy"}) {
+            assertThat(json.at("/kernelMs/32/" + kernel).asDouble()).as(kernel).isPositive();
+        }
         assertThat(json.at("/stateBytes/shampoo/32").asLong()).as("L, R, roots, graft m/v, momentum")
                 .isEqualTo(4L * (4 * 32 * 32 + 3 * 32 * 32));
         assertThat(json.at("/settings/interval").asInt()).isEqualTo(2);
