@@ -126,6 +126,26 @@ class SpectralOptimizerTest {
     }
 
     @Test
+    void convKernelsArePreconditionedAsTheirOutByInKhKwMatrix() {
+        Optimizer conv = config("kron-spectral", "lr", 0.1).create();
+        Optimizer dense = config("kron-spectral", "lr", 0.1).create();
+        Nd4j.getRandom().setSeed(12);
+        INDArray kernel = Nd4j.randn(DataType.FLOAT, 4, 3, 2, 2);
+        INDArray matrix = kernel.dup().reshape('c', 4, 12).dup('c');
+        INDArray initial = matrix.dup();
+        for (int t = 0; t < 6; t++) {
+            INDArray g = Nd4j.randn(DataType.FLOAT, 4, 3, 2, 2);
+            conv.step(Map.of("k", kernel), Map.of("k", g));
+            dense.step(Map.of("k", matrix), Map.of("k", g.dup().reshape('c', 4, 12)));
+        }
+        assertThat(kernel.dup('c').data().asFloat()).containsExactly(matrix.dup('c').data().asFloat());
+        assertThat(matrix.sub(initial).norm2Number().doubleValue()).as("the steps moved the weights").isGreaterThan(0.1);
+        assertThat(conv.diagnostics()).extracting(FactorDiagnostics::factor, FactorDiagnostics::size)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("C", 4L), org.assertj.core.groups.Tuple.tuple("K", 12L));
+        assertThat(conv.diagnostics().get(1).orthogonalityError()).isLessThan(1e-5);
+    }
+
+    @Test
     void stateOfAnotherShapeOrOptimizerIsRejectedClearly() {
         Optimizer kron = config("kron-spectral").create();
         kron.step(Map.of("w", Nd4j.zeros(DataType.FLOAT, 4, 5)), Map.of("w", Nd4j.randn(DataType.FLOAT, 4, 5)));
