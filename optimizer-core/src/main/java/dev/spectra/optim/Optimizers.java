@@ -3,6 +3,9 @@ package dev.spectra.optim;
 import dev.spectra.optim.adamw.AdamWConfig;
 import dev.spectra.optim.config.ConfigBinder;
 import dev.spectra.optim.config.InvalidConfigException;
+import dev.spectra.optim.muon.MuonConfig;
+import dev.spectra.optim.shampoo.ShampooConfig;
+import dev.spectra.optim.soap.SoapConfig;
 import dev.spectra.optim.spectral.FullSpectralConfig;
 import dev.spectra.optim.spectral.KronSpectralConfig;
 import java.util.LinkedHashMap;
@@ -23,6 +26,9 @@ public final class Optimizers {
         register("adamw", AdamWConfig::defaults);
         register(KronSpectralConfig.TYPE, KronSpectralConfig::defaults);
         register(FullSpectralConfig.TYPE, FullSpectralConfig::defaults);
+        register(ShampooConfig.TYPE, ShampooConfig::defaults);
+        register(SoapConfig.TYPE, SoapConfig::defaults);
+        register(MuonConfig.TYPE, MuonConfig::defaults);
     }
 
     private Optimizers() {

@@ -44,6 +44,8 @@ public final class AdamScaling implements UpdateTransform {
         Moments mv = moments.computeIfAbsent(ctx.name(), n -> new Moments(
                 new StoredTensor(Nd4j.zeros(dtype.storageType(), update.shape()), ctx.computeType()),
                 new StoredTensor(Nd4j.zeros(dtype.storageType(), update.shape()), ctx.computeType())));
+        mv.m().requireShape(ctx.name(), update.shape());
+        mv.v().requireShape(ctx.name(), update.shape());
         INDArray m = mv.m().load(ctx.scratch());
         INDArray v = mv.v().load(ctx.scratch());
         INDArray tmp = ctx.scratch().acquire(update.dataType(), update.shape());

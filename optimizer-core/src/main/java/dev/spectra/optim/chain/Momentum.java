@@ -40,7 +40,7 @@ public final class Momentum implements UpdateTransform {
         }
         StoredTensor stored = buffers.computeIfAbsent(ctx.name(),
                 n -> new StoredTensor(Nd4j.zeros(dtype.storageType(), update.shape()), ctx.computeType()));
-        INDArray m = stored.load(ctx.scratch());
+        INDArray m = stored.requireShape(ctx.name(), update.shape()).load(ctx.scratch());
         m.muli(beta);
         Nd4j.getBlasWrapper().level1().axpy(m.length(), dampened ? 1 - beta : 1.0, update, m);
         if (nesterov) {

@@ -65,13 +65,41 @@ public final class DenseLinearAlgebra {
         }
     }
 
-    /** Overwrites {@code a} ('f'-ordered, m x n, m >= n) with the Q factor of its QR decomposition. */
+    /**
+     * Overwrites {@code a} ('f'-ordered, m x n, m >= n, fp32/fp64, dense) with the Q factor of its
+     * QR decomposition, by LAPACKE geqrf + orgqr directly: ND4J's {@code lapack().geqrf} facade
+     * measured ~7x slower at 256 x 256 (it also extracts R, which callers here never need).
+     */
     public static void orthonormalizeColumns(INDArray a) {
         if (a.ordering() != 'f') {
             throw new IllegalArgumentException("orthonormalizeColumns needs an 'f'-ordered matrix");
         }
-        INDArray r = Nd4j.createUninitialized(a.dataType(), new long[] {a.columns(), a.columns()}, 'f');
-        Nd4j.getBlasWrapper().lapack().geqrf(a, r);
+        if (a.rank() != 2 || a.rows() < a.columns()) {
+            throw new IllegalArgumentException("orthonormalizeColumns needs an m x n matrix with m >= n, got "
+                    + java.util.Arrays.toString(a.shape()));
+        }
+        requireDense(a, a.dataType() == DataType.DOUBLE ? DataType.DOUBLE : DataType.FLOAT, "orthonormalizeColumns");
+        int m = (int) a.rows();
+        int n = (int) a.columns();
+        int info;
+        if (a.dataType() == DataType.FLOAT) {
+            try (FloatPointer tau = new FloatPointer(n)) {
+                info = openblas.LAPACKE_sgeqrf(COL_MAJOR, m, n, floats(a), m, tau);
+                if (info == 0) {
+                    info = openblas.LAPACKE_sorgqr(COL_MAJOR, m, n, n, floats(a), m, tau);
+                }
+            }
+        } else {
+            try (DoublePointer tau = new DoublePointer(n)) {
+                info = openblas.LAPACKE_dgeqrf(COL_MAJOR, m, n, doubles(a), m, tau);
+                if (info == 0) {
+                    info = openblas.LAPACKE_dorgqr(COL_MAJOR, m, n, n, doubles(a), m, tau);
+                }
+            }
+        }
+        if (info != 0) {
+            throw new ArithmeticException("LAPACK geqrf/orgqr failed (info=" + info + ")");
+        }
     }
 
     /**

@@ -47,6 +47,20 @@ public final class StoredTensor {
         }
     }
 
+    /**
+     * Fails clearly when state restored for {@code parameter} does not fit the array it is applied
+     * to (e.g. imported from another model): BLAS calls sized by the update would otherwise
+     * read or write past the state buffer.
+     */
+    public StoredTensor requireShape(String parameter, long[] shape) {
+        if (!java.util.Arrays.equals(storage.shape(), shape)) {
+            throw new IllegalArgumentException("optimizer state for '" + parameter + "' has shape "
+                    + java.util.Arrays.toString(storage.shape()) + " but the parameter has "
+                    + java.util.Arrays.toString(shape) + " (state saved for another model?)");
+        }
+        return this;
+    }
+
     public long bytes() {
         return storage.length() * storage.dataType().width();
     }

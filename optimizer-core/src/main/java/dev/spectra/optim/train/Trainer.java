@@ -198,41 +198,8 @@ public final class Trainer {
                 if (cancelled.get()) {
                     return new TrainingResult(TrainingResult.Status.CANCELLED, step, lastEval, seconds(started));
                 }
-                long t0 = System.nanoTime();
-                int size = sampler.load(batchInEpoch);
-                model.setPosition(step, epoch);
-                Nd4j.getRandom().setSeed(Seeds.derive(config.seed(), Seeds.DROPOUT_STREAM, step));
-                double loss = forwardBackward(sampler, step == firstStepOfFit);
-                if (!Double.isFinite(loss)) {
-                    throw new TrainingException(TrainingException.Reason.DIVERGED, step + 1, "training diverged: loss is "
-                            + loss + " at step " + (step + 1) + " (epoch " + epoch + ", batch " + batchInEpoch
-                            + "); lower the learning rate or check the data for extreme values");
-                }
-                Map<String, INDArray> grads = model.gradients();
-                double scale = 1.0 / size;
-                for (String name : params.keySet()) {
-                    INDArray g = grads.get(name);
-                    if (g != null) {
-                        g.muli(scale);
-                    }
-                }
-                double lr = optimizer.currentLearningRate();
-                long t1 = System.nanoTime();
-                optimizer.step(params, grads);
-                long t2 = System.nanoTime();
-                for (Map.Entry<String, INDArray> s : statistics.entrySet()) {
-                    INDArray delta = grads.get(s.getKey());
-                    if (delta != null) {
-                        s.getValue().subi(delta);
-                    }
-                }
-                step++;
-                batchInEpoch++;
-                epochLossSum += loss;
-                double stepSeconds = (System.nanoTime() - t0) / 1e9;
-                epochTrainSeconds += stepSeconds;
-                StepMetrics sm = new StepMetrics(epoch, step, totalSteps, loss, lr, stepSeconds, (t2 - t1) / 1e9,
-                        size / stepSeconds);
+                StepMetrics sm = trainStep(sampler, totalSteps, step == firstStepOfFit, params, statistics);
+                epochTrainSeconds += sm.stepSeconds();
                 for (TrainingListener l : listeners) {
                     l.onStep(sm);
                 }
@@ -255,6 +222,44 @@ public final class Trainer {
             checkpointHook.save(snapshot());
         }
         return new TrainingResult(TrainingResult.Status.COMPLETED, step, lastEval, seconds(started));
+    }
+
+    /** One optimizer step on minibatch {@code batchInEpoch}; advances the position by one step. */
+    private StepMetrics trainStep(MinibatchSampler sampler, long totalSteps, boolean firstOfFit,
+                                  Map<String, INDArray> params, Map<String, INDArray> statistics) {
+        long t0 = System.nanoTime();
+        int size = sampler.load(batchInEpoch);
+        model.setPosition(step, epoch);
+        Nd4j.getRandom().setSeed(Seeds.derive(config.seed(), Seeds.DROPOUT_STREAM, step));
+        double loss = forwardBackward(sampler, firstOfFit);
+        if (!Double.isFinite(loss)) {
+            throw new TrainingException(TrainingException.Reason.DIVERGED, step + 1, "training diverged: loss is "
+                    + loss + " at step " + (step + 1) + " (epoch " + epoch + ", batch " + batchInEpoch
+                    + "); lower the learning rate or check the data for extreme values");
+        }
+        Map<String, INDArray> grads = model.gradients();
+        double scale = 1.0 / size; // DL4J sums over the minibatch; optimizers expect means
+        for (String name : params.keySet()) {
+            INDArray g = grads.get(name);
+            if (g != null) {
+                g.muli(scale);
+            }
+        }
+        double lr = optimizer.currentLearningRate();
+        long t1 = System.nanoTime();
+        optimizer.step(params, grads);
+        long t2 = System.nanoTime();
+        for (Map.Entry<String, INDArray> s : statistics.entrySet()) {
+            INDArray delta = grads.get(s.getKey());
+            if (delta != null) {
+                s.getValue().subi(delta); // as DL4J's NoOp updater would: the delta, undivided
+            }
+        }
+        step++;
+        batchInEpoch++;
+        epochLossSum += loss;
+        double stepSeconds = (System.nanoTime() - t0) / 1e9;
+        return new StepMetrics(epoch, step, totalSteps, loss, lr, stepSeconds, (t2 - t1) / 1e9, size / stepSeconds);
     }
 
     /**

@@ -2,6 +2,13 @@ package dev.spectra.optim.train;
 
 import dev.spectra.optim.chain.ScheduleConfig;
 import dev.spectra.optim.config.Checks;
+import dev.spectra.optim.config.ConfigBinder;
+import dev.spectra.optim.config.ConfigViolation;
+import dev.spectra.optim.config.InvalidConfigException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * How to run a training job; validated on construction (every bad field reported at once).
@@ -62,6 +69,49 @@ public record TrainingConfig(int epochs, int batchSize, long seed, int evalEvery
 
     public TrainingConfig withNetworkDtype(NetworkDtype v) {
         return new TrainingConfig(epochs, batchSize, seed, evalEveryEpochs, checkpointEverySteps, schedule, v);
+    }
+
+    /**
+     * Binds the {@code training} object of a job spec onto {@link #defaults()}: scalar fields by
+     * name ({@code networkDtype} accepts float32/float64/float16 and aliases), {@code schedule} as a
+     * nested object ({@code {"type": "cosine", "warmupSteps": 100, "minLrRatio": 0.1}}). Every bad
+     * or unknown field is reported in one {@link InvalidConfigException} (nested ones as
+     * {@code schedule.type}).
+     */
+    public static TrainingConfig parse(Map<String, ?> spec) {
+        List<ConfigViolation> violations = new ArrayList<>();
+        Map<String, Object> values = new LinkedHashMap<>(spec == null ? Map.of() : spec);
+        Object schedule = values.remove("schedule");
+        ScheduleConfig boundSchedule = null;
+        if (schedule instanceof Map<?, ?> m) {
+            Map<String, Object> nested = new LinkedHashMap<>();
+            m.forEach((k, v) -> nested.put(String.valueOf(k), v));
+            try {
+                boundSchedule = new ConfigBinder().bind("schedule", ScheduleConfig.defaults(), nested);
+            } catch (InvalidConfigException e) {
+                violations.addAll(e.prefixed("schedule.").violations());
+            }
+        } else if (schedule != null) {
+            violations.add(new ConfigViolation("schedule", schedule, "must be an object {type, warmupSteps, minLrRatio}"));
+        }
+        TrainingConfig bound = null;
+        try {
+            bound = new ConfigBinder().bind("training", defaults(), values);
+        } catch (InvalidConfigException e) {
+            violations.addAll(e.violations());
+        }
+        if (!violations.isEmpty()) {
+            throw new InvalidConfigException("training", violations);
+        }
+        return boundSchedule == null ? bound : bound.withSchedule(boundSchedule);
+    }
+
+    /** The spec form, the inverse of {@link #parse}. */
+    public Map<String, Object> toSpec() {
+        Map<String, Object> m = ConfigBinder.toMap(this);
+        m.put("schedule", ConfigBinder.toMap(schedule));
+        m.put("networkDtype", networkDtype.specName());
+        return m;
     }
 
     /** Steps per epoch for a training set of {@code examples}: the last partial batch counts. */

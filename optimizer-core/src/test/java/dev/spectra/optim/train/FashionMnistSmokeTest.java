@@ -7,11 +7,14 @@ import dev.spectra.optim.Optimizers;
 import dev.spectra.optim.data.Dataset;
 import dev.spectra.optim.data.FashionMnist;
 import dev.spectra.optim.model.ActivationFunction;
+import dev.spectra.optim.model.CnnSpec;
+import dev.spectra.optim.model.ConvBlock;
 import dev.spectra.optim.model.MlpSpec;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -55,5 +58,30 @@ class FashionMnistSmokeTest {
         assertThat(result.status()).isEqualTo(TrainingResult.Status.COMPLETED);
         assertThat(result.steps()).isEqualTo(120);
         assertThat(result.lastEpoch().testAccuracy()).as("%s test accuracy after one epoch", type).isGreaterThan(0.75);
+    }
+
+    /**
+     * The cnn preset's conv kernels ([out, in, kh, kw]) go through the same loop. DL4J's CPU
+     * convolutions are slow, so this is deliberately tiny: 600 examples, 24 steps.
+     */
+    @Test
+    void smallCnnLearns() {
+        TrainableModel model = new CnnSpec(28, 28, 1, List.of(new ConvBlock(4, 3, 2, 0), new ConvBlock(8, 3, 1, 2)),
+                List.of(), ActivationFunction.RELU, 0.0, 10).build(NetworkDtype.FLOAT32, 7);
+        assertThat(model.trainableParameters().get("0_W").shape()).containsExactly(4, 1, 3, 3);
+        List<Double> losses = new java.util.ArrayList<>();
+        Trainer trainer = new Trainer(model, Optimizers.create(Map.of("type", "adamw", "lr", 3e-3)),
+                TrainingConfig.defaults().withBatchSize(25).withSeed(7));
+        trainer.addListener(new TrainingListener() {
+            @Override
+            public void onStep(StepMetrics m) {
+                losses.add(m.loss());
+            }
+        });
+        TrainingResult result = trainer.fit(train.firstN(600), test.firstN(300));
+        assertThat(losses).hasSize(24);
+        assertThat(losses.subList(19, 24).stream().mapToDouble(Double::doubleValue).average().orElseThrow())
+                .as("mean loss of the last 5 steps against the first step (ln 10 = 2.30)").isLessThan(0.75 * losses.get(0));
+        assertThat(result.lastEpoch().testAccuracy()).as("cnn test accuracy, chance is 0.1").isGreaterThan(0.4);
     }
 }

@@ -242,6 +242,29 @@ class TrainerTest {
     }
 
     @Test
+    void kronSpectralAndGraphsResumeBitIdenticallyToo() {
+        TrainingConfig cfg = config(1, 32).withCheckpointEverySteps(10); // checkpoint at step 10 of 19
+        // kron-spectral: factor state (bases, log-eigenvalues, alpha, momentum) through the checkpoint
+        Map<String, Object> kron = Map.of("type", "kron-spectral", "lr", 0.01);
+        List<TrainingCheckpoint> saved = new ArrayList<>();
+        Trainer a = new Trainer(mlp(0.2, NetworkDtype.FLOAT32, 5), dev.spectra.optim.Optimizers.create(kron), cfg)
+                .checkpointHook(saved::add);
+        a.fit(BLOBS.train(), BLOBS.test());
+        Trainer b = new Trainer(mlp(0.2, NetworkDtype.FLOAT32, 6), dev.spectra.optim.Optimizers.create(kron), cfg)
+                .resumeFrom(TrainingCheckpoint.fromBytes(saved.get(0).toBytes()));
+        b.fit(BLOBS.train(), BLOBS.test());
+        assertThat(paramsOf(b.model())).containsExactly(paramsOf(a.model()));
+
+        // ComputationGraph: restored through ModelSerializer.restoreComputationGraph
+        saved.clear();
+        Trainer g1 = new Trainer(graph(3), ADAM.create(), cfg).checkpointHook(saved::add);
+        g1.fit(BLOBS.train(), BLOBS.test());
+        Trainer g2 = new Trainer(graph(4), ADAM.create(), cfg).resumeFrom(saved.get(0));
+        g2.fit(BLOBS.train(), BLOBS.test());
+        assertThat(paramsOf(g2.model())).containsExactly(paramsOf(g1.model()));
+    }
+
+    @Test
     void resumeRejectsACheckpointOfADifferentRun() {
         List<TrainingCheckpoint> saved = new ArrayList<>();
         new Trainer(mlp(0, NetworkDtype.FLOAT32, 1), ADAM.create(), config(1, 32)).checkpointHook(saved::add)
