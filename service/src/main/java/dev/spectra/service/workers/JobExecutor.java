@@ -125,7 +125,7 @@ final class JobExecutor {
         }
         if (result.status() == TrainingResult.Status.COMPLETED) {
             byte[] model = trainer.model().toBytes();
-            int epoch = result.lastEpoch() == null ? spec.training().epochs() - 1 : result.lastEpoch().epoch();
+            int epoch = result.lastEpoch() == null ? plan.config().epochs() - 1 : result.lastEpoch().epoch();
             ended(f, () -> tx.execute(s -> {
                 artifacts.saveModel(f, model, result.steps(), epoch);
                 return queue.finish(f, JobState.SUCCEEDED, Reason.COMPLETED,

@@ -52,10 +52,6 @@ final class FieldReader {
         return v == null || v.isNull() ? null : v;
     }
 
-    boolean has(String name) {
-        return raw(name) != null;
-    }
-
     void error(String name, String message, JsonNode value) {
         errors.add(new FieldError(path(name), message, value == null ? null : echo(value)));
     }
@@ -138,39 +134,6 @@ final class FieldReader {
             return dflt;
         }
         return d;
-    }
-
-    /** A non-empty list of integers, each in {@code [min, max]}, at most {@code maxItems} long. */
-    List<Integer> intList(String name, List<Integer> dflt, int minItems, int maxItems, int min, int max) {
-        JsonNode v = raw(name);
-        if (v == null) {
-            return dflt;
-        }
-        if (!v.isArray()) {
-            error(name, "must be an array of integers", v);
-            return dflt;
-        }
-        if (v.size() < minItems || v.size() > maxItems) {
-            errors.add(new FieldError(path(name), "must have between " + minItems + " and " + maxItems + " entries",
-                    v.size() + " entries"));
-            return dflt;
-        }
-        List<Integer> out = new ArrayList<>();
-        boolean ok = true;
-        for (int i = 0; i < v.size(); i++) {
-            JsonNode e = v.get(i);
-            String p = path(name) + "[" + i + "]";
-            if (!e.isIntegralNumber() || e.isBigInteger()) {
-                errors.add(new FieldError(p, "must be an integer", echo(e)));
-                ok = false;
-            } else if (e.asLong() < min || e.asLong() > max) {
-                errors.add(new FieldError(p, e.asLong() < min ? "must be >= " + min : "must be <= " + max, e.asLong()));
-                ok = false;
-            } else {
-                out.add(e.asInt());
-            }
-        }
-        return ok ? List.copyOf(out) : dflt;
     }
 
     /** Reports every key of this object that no accessor asked for. */

@@ -8,8 +8,10 @@ import java.util.Map;
  *
  * @param model     the model spec in optimizer-core's form ({@code ModelSpec.toSpec()}: mlp, cnn, dl4j-json)
  * @param optimizer the optimizer spec in optimizer-core's form ({@code OptimizerConfig.toSpec()})
+ * @param training  the training config in optimizer-core's form ({@code TrainingConfig.toSpec()}: epochs,
+ *                  batchSize, seed, evalEveryEpochs, checkpointEverySteps, schedule, networkDtype)
  */
 public record JobSpec(String name, Map<String, String> labels, Map<String, Object> model, DatasetSpec dataset,
-                      Map<String, Object> optimizer, TrainingSpec training, ResourceSpec resources,
+                      Map<String, Object> optimizer, Map<String, Object> training, ResourceSpec resources,
                       int priority, int maxRetries) {
 }

@@ -9,12 +9,13 @@ import dev.spectra.optim.model.Dl4jJsonSpec;
 import dev.spectra.optim.model.ModelLimits;
 import dev.spectra.optim.model.ModelSpec;
 import dev.spectra.optim.model.ModelSpecs;
+import dev.spectra.optim.train.NetworkDtype;
+import dev.spectra.optim.train.TrainingConfig;
 import dev.spectra.service.config.LimitsProperties;
 import dev.spectra.service.web.ApiException;
 import dev.spectra.service.web.FieldError;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,8 +37,6 @@ public class JobSpecParser {
     public static final String CODE = "invalid-job-spec";
 
     private static final Pattern LABEL_KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.\\-/]{0,62}");
-    private static final Set<String> SCHEDULES = new LinkedHashSet<>(List.of("constant", "cosine", "linear"));
-    private static final Set<String> NETWORK_DTYPES = new LinkedHashSet<>(List.of("float32", "float64", "float16"));
     private static final int FASHION_TRAIN = 60_000;
     private static final int FASHION_TEST = 10_000;
 
@@ -68,7 +67,7 @@ public class JobSpecParser {
 
         ResourceSpec resources = resources(root.object("resources", false));
         DatasetParse dataset = dataset(tenant, root.object("dataset", true), errors);
-        TrainingSpec training = training(root.object("training", false), resources, errors);
+        TrainingConfig training = training(root, resources, errors);
         OptimizerConfig optimizer = optimizer(root, errors);
         ModelParse model = model(root.object("model", true), dataset.shape, errors);
         root.rejectUnknown();
@@ -88,7 +87,7 @@ public class JobSpecParser {
         if (name == null || name.isBlank()) {
             name = model.spec.get("type") + "-" + optimizer.type() + "-" + dataset.spec.name();
         }
-        JobSpec spec = new JobSpec(name, labels, model.spec, dataset.spec, optimizer.toSpec(), training, resources,
+        JobSpec spec = new JobSpec(name, labels, model.spec, dataset.spec, optimizer.toSpec(), training.toSpec(), resources,
                 priority, maxRetries);
         return new Parsed(spec, optimizer, totalSteps, model.parameters);
     }
@@ -137,31 +136,42 @@ public class JobSpecParser {
         return new ResourceSpec(acc, gpus);
     }
 
-    private TrainingSpec training(FieldReader t, ResourceSpec resources, List<FieldError> errors) {
-        if (t == null) {
+    /**
+     * The training block through optimizer-core's {@link TrainingConfig#parse} (fields, defaults,
+     * per-field errors), then the service's limits and the backend rule for float16.
+     */
+    private TrainingConfig training(FieldReader root, ResourceSpec resources, List<FieldError> errors) {
+        JsonNode v = root.raw("training");
+        if (v == null) {
             errors.add(FieldError.of("training", "is required"));
             return null;
         }
-        int epochs = t.intValue("epochs", 1, 1, limits.maxEpochs());
-        int batchSize = t.intValue("batchSize", 32, 1, limits.maxBatchSize());
-        long seed = t.integer("seed", 42, Long.MIN_VALUE, Long.MAX_VALUE);
-        int evalEvery = t.intValue("evalEveryEpochs", 1, 1, limits.maxEpochs());
-        long checkpointEvery = t.integer("checkpointEverySteps", 0, 0, Integer.MAX_VALUE);
-        String dtype = t.choice("networkDtype", "float32", NETWORK_DTYPES, false);
-        if ("float16".equals(dtype) && !ResourceSpec.GPU.equals(resources.accelerator())) {
-            t.error("networkDtype", "float16 is only supported on gpu workers (resources.accelerator = gpu)", t.raw("networkDtype"));
+        if (!v.isObject()) {
+            root.error("training", "must be an object", v);
+            return null;
         }
-        TrainingSpec.ScheduleSpec schedule = new TrainingSpec.ScheduleSpec("constant", 0, 0.0);
-        FieldReader s = t.object("schedule", false);
-        if (s != null) {
-            schedule = new TrainingSpec.ScheduleSpec(
-                    s.choice("type", "constant", SCHEDULES, false),
-                    s.integer("warmupSteps", 0, 0, Integer.MAX_VALUE),
-                    s.number("minLrRatio", 0.0, 0, false, 1));
-            s.rejectUnknown();
+        TrainingConfig config;
+        try {
+            config = TrainingConfig.parse(toMap(v));
+        } catch (InvalidConfigException e) {
+            addViolations("training.", e, errors);
+            return null;
         }
-        t.rejectUnknown();
-        return new TrainingSpec(epochs, batchSize, seed, evalEvery, checkpointEvery, dtype, schedule);
+        int before = errors.size();
+        if (config.epochs() > limits.maxEpochs()) {
+            errors.add(new FieldError("training.epochs", "must be <= " + limits.maxEpochs(), config.epochs()));
+        }
+        if (config.batchSize() > limits.maxBatchSize()) {
+            errors.add(new FieldError("training.batchSize", "must be <= " + limits.maxBatchSize(), config.batchSize()));
+        }
+        if (config.evalEveryEpochs() > limits.maxEpochs()) {
+            errors.add(new FieldError("training.evalEveryEpochs", "must be <= " + limits.maxEpochs(), config.evalEveryEpochs()));
+        }
+        if (config.networkDtype() == NetworkDtype.FLOAT16 && !ResourceSpec.GPU.equals(resources.accelerator())) {
+            errors.add(new FieldError("training.networkDtype",
+                    "float16 is only supported on gpu workers (resources.accelerator = gpu)", "float16"));
+        }
+        return errors.size() == before ? config : null;
     }
 
     private OptimizerConfig optimizer(FieldReader root, List<FieldError> errors) {
