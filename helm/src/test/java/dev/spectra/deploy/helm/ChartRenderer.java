@@ -3,6 +3,9 @@ package dev.spectra.deploy.helm;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.TemplateCommand;
 import dev.spectra.deploy.support.RepoPaths;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -48,9 +51,20 @@ final class ChartRenderer {
         return this;
     }
 
-    ChartRenderer valuesFile(Path file) {
-        valuesFiles.put(file, true);
-        return this;
+    /**
+     * Values given as YAML text (written to a temporary file). Preferred over {@link #set} for
+     * lists and for values with punctuation, which the embedded --set parsing mangles.
+     */
+    ChartRenderer values(String yaml) {
+        try {
+            Path file = Files.createTempFile("spectra-values-", ".yaml");
+            file.toFile().deleteOnExit();
+            Files.writeString(file, yaml);
+            valuesFiles.put(file, true);
+            return this;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     RenderedChart render() {
