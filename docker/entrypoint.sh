@@ -14,5 +14,10 @@ export SPECTRA_WORKER_OMP_THREADS="$threads"
 export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-$threads}"
 export MKL_NUM_THREADS="${MKL_NUM_THREADS:-$threads}"
 
+# JavaCPP unpacks ND4J's native libraries into a cache under $HOME by default, which is not
+# writable for the service user (and the root file system may be read-only): use /tmp.
+javacpp_cache="${JAVACPP_CACHEDIR:-/tmp/javacpp-cache}"
+
 # shellcheck disable=SC2086 # JAVA_OPTS is a list of flags on purpose
-exec java ${JAVA_OPTS:-} org.springframework.boot.loader.launch.JarLauncher "$@"
+exec java ${JAVA_OPTS:-} "-Dorg.bytedeco.javacpp.cachedir=$javacpp_cache" \
+  org.springframework.boot.loader.launch.JarLauncher "$@"
