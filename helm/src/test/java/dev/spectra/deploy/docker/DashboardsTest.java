@@ -96,6 +96,8 @@ class DashboardsTest {
                 .containsExactly("a_seconds_bucket");
         assertThat(PromQl.metricNames("(max(spectra_workers{state=\"active\"}) or vector(0)) == 0")).containsExactly("spectra_workers");
         assertThat(PromQl.metricNames("sum(x_total) / sum(y_total) > 1e3")).containsExactly("x_total", "y_total");
+        assertThat(PromQl.equalityMatchers("max(a{state=\"QUEUED\", uri=~\"/x.*\", b!=\"c\", d=\"$var\"})"))
+                .containsExactly(new PromQl.LabelMatch("a", "state", "QUEUED"));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.spectra.deploy.support;
 
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -21,6 +22,27 @@ public final class PromQl {
             "and", "or", "unless", "offset", "bool", "inf", "nan", "atan2");
 
     private PromQl() {
+    }
+
+    /** An equality matcher {@code metric{label="value"}} in a query. */
+    public record LabelMatch(String metric, String label, String value) {
+    }
+
+    private static final Pattern SELECTOR = Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)\\s*\\{([^}]*)}");
+    private static final Pattern EQUALS = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)\\s*=\\s*\"([^\"$]*)\"");
+
+    /** The exact-value label matchers (not regexes, not Grafana variables) of an expression. */
+    public static List<LabelMatch> equalityMatchers(String expr) {
+        List<LabelMatch> out = new java.util.ArrayList<>();
+        Matcher sel = SELECTOR.matcher(expr);
+        while (sel.find()) {
+            Matcher eq = EQUALS.matcher(sel.group(2));
+            // "=" directly followed by a quote: neither != nor =~ matches this pattern.
+            while (eq.find()) {
+                out.add(new LabelMatch(sel.group(1), eq.group(1), eq.group(2)));
+            }
+        }
+        return out;
     }
 
     public static Set<String> metricNames(String expr) {
