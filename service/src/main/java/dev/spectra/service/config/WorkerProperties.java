@@ -21,6 +21,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param metricBufferPoints  points buffered per running job before the training thread flushes itself
  * @param checkpointsToKeep   checkpoints retained per job (older ones are deleted)
  * @param shutdownGrace       how long shutdown waits for running jobs to stop and release
+ * @param retryBackoff        delay before a job released after an infrastructure error may be claimed again
+ * @param fashionMnistDir     directory of the Fashion-MNIST IDX files; blank = optimizer-core's default
+ *                            ({@code SPECTRA_FASHION_MNIST_DIR} or /usr/share/datasets/fashion-mnist)
  */
 @ConfigurationProperties("spectra.worker")
 public record WorkerProperties(@DefaultValue("true") boolean enabled,
@@ -34,7 +37,9 @@ public record WorkerProperties(@DefaultValue("true") boolean enabled,
                                @DefaultValue("1s") Duration metricFlushInterval,
                                @DefaultValue("20000") int metricBufferPoints,
                                @DefaultValue("2") int checkpointsToKeep,
-                               @DefaultValue("30s") Duration shutdownGrace) {
+                               @DefaultValue("30s") Duration shutdownGrace,
+                               @DefaultValue("10s") Duration retryBackoff,
+                               String fashionMnistDir) {
 
     public WorkerProperties {
         if (slots < 1) {

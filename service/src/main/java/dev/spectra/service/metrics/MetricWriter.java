@@ -127,16 +127,19 @@ public class MetricWriter {
     }
 
     /**
-     * Forgets every point after {@code step} (an earlier attempt's tail past the checkpoint a new
-     * attempt resumes from; 0 = all) and recomputes the summaries from what is left, so a resumed
-     * job's curves have no duplicated or orphaned tail.
+     * Starts an attempt at {@code step} (its checkpoint; 0 = from scratch): records where it
+     * resumed, forgets every point after that step (an earlier attempt's tail) and recomputes
+     * the summaries from what is left, so a resumed job's curves have no duplicated tail.
      */
     @Transactional
-    public int rollbackAfter(Fence f, long step) {
-        int owned = jdbc.sql("SELECT count(*) FROM jobs WHERE id = :job AND fence = :fence FOR SHARE")
-                .param("job", f.jobId()).param("fence", f.fence()).query(Integer.class).single();
+    public int startAttemptAt(Fence f, long step) {
+        int owned = jdbc.sql("""
+                UPDATE attempts a SET resumed_from_step = :step, step = :step FROM jobs j
+                WHERE a.id = :attempt AND j.id = a.job_id AND j.id = :job AND j.fence = :fence""")
+                .param("step", step).param("attempt", f.attemptId()).param("job", f.jobId()).param("fence", f.fence())
+                .update();
         if (owned == 0) {
-            throw new FencedOutException(f, "roll back metrics");
+            throw new FencedOutException(f, "start the attempt");
         }
         int deleted = jdbc.sql("""
                 DELETE FROM metric_points p USING metric_series s

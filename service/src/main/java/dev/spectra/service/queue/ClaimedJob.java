@@ -8,8 +8,9 @@ import java.time.OffsetDateTime;
  * @param fence      the ownership token for every write of this attempt
  * @param specJson   the stored (validated, normalized) job spec
  * @param queuedAt   when the job entered the queue (for the queue-wait histogram)
- * @param firstStart true for the job's first attempt
+ * @param claimedAt  database time of the claim
+ * @param startedAt  when the job's first attempt started (for the job-duration histogram)
  */
 public record ClaimedJob(Fence fence, String specJson, OffsetDateTime queuedAt, OffsetDateTime claimedAt,
-                         boolean firstStart) {
+                         OffsetDateTime startedAt) {
 }

@@ -98,7 +98,8 @@ public class JobQueue {
                                       started_at = coalesce(j.started_at, now()), updated_at = now(),
                                       current_attempt_id = nextval('attempt_ids')
                     FROM candidate c WHERE j.id = c.id
-                    RETURNING j.id, j.fence, j.attempt_count, j.spec::text AS spec, j.queued_at, j.current_attempt_id),
+                    RETURNING j.id, j.fence, j.attempt_count, j.spec::text AS spec, j.queued_at, j.started_at,
+                              j.current_attempt_id),
                 attempt AS (
                     INSERT INTO attempts (id, job_id, number, fence, worker_id, state, lease_expires_at)
                     SELECT current_attempt_id, id, attempt_count, fence, :worker, 'RUNNING',
@@ -110,7 +111,7 @@ public class JobQueue {
                     SELECT c.id, 'QUEUED', 'RUNNING', 'CLAIMED',
                            'attempt ' || c.attempt_count || ' on worker ' || :workerName, a.id, :worker
                     FROM claimed c JOIN attempt a ON a.job_id = c.id)
-                SELECT c.id, c.fence, c.attempt_count, c.spec, c.queued_at, a.id AS attempt_id, now() AS claimed_at
+                SELECT c.id, c.fence, c.attempt_count, c.spec, c.queued_at, c.started_at, a.id AS attempt_id, now() AS claimed_at
                 FROM claimed c JOIN attempt a ON a.job_id = c.id
                 """)
                 .param("accelerator", accelerator).param("freeGpus", freeGpus).param("worker", workerId)
@@ -119,13 +120,14 @@ public class JobQueue {
                         new Fence(rs.getObject("id", UUID.class), rs.getLong("attempt_id"), rs.getInt("attempt_count"),
                                 rs.getLong("fence"), workerId),
                         rs.getString("spec"), rs.getObject("queued_at", OffsetDateTime.class),
-                        rs.getObject("claimed_at", OffsetDateTime.class), rs.getInt("attempt_count") == 1))
+                        rs.getObject("claimed_at", OffsetDateTime.class), rs.getObject("started_at", OffsetDateTime.class)))
                 .optional();
     }
 
     /**
      * Ends an attempt with a terminal job state (SUCCEEDED, FAILED or CANCELLED), if the attempt
-     * still owns the job. A job that finished while CANCELLING is SUCCEEDED (it completed first).
+     * still owns the job. A job that finished training while CANCELLING is SUCCEEDED (reason
+     * COMPLETED_BEFORE_CANCEL): the work was done, and its model is kept.
      *
      * @return the state the job was in before, or empty when the attempt was fenced out
      */
@@ -149,7 +151,10 @@ public class JobQueue {
                     WHERE id = :attempt AND EXISTS (SELECT 1 FROM cur)),
                 event AS (
                     INSERT INTO job_events (job_id, from_state, to_state, reason, message, attempt_id, worker_id)
-                    SELECT cur.id, cur.state, :to, :reason, :message, :attempt, :worker FROM cur)
+                    SELECT cur.id, cur.state, :to,
+                           CASE WHEN cur.state = 'CANCELLING' AND :to = 'SUCCEEDED' THEN 'COMPLETED_BEFORE_CANCEL' ELSE :reason END,
+                           :message, :attempt, :worker
+                    FROM cur)
                 SELECT state FROM cur
                 """)
                 .param("job", f.jobId()).param("fence", f.fence()).param("to", to.name())
