@@ -78,7 +78,42 @@ class ServiceScrapeIT {
         server = start(jar, log, Map.of("MANAGEMENT_SERVER_PORT", String.valueOf(managementPort)),
                 List.of("--server.port=" + apiPort));
         awaitReady();
+
+        // 3. One small job end to end, so request, training and ingest series carry real samples
+        //    and the per-job dashboard has a curve to show.
+        jobId = submitAndAwait();
         scrape = new PrometheusScrape(get(managementPort, "/actuator/prometheus").body());
+    }
+
+    private static final String BOOTSTRAP_TOKEN = "deploy-it-bootstrap-token-0123456789";
+    private static final String TINY_JOB = """
+            {"name": "deploy-it", "model": {"type": "mlp", "hiddenSizes": [8]},
+             "dataset": {"name": "synthetic-xor", "trainSamples": 200, "testSamples": 40},
+             "optimizer": {"type": "adamw"}, "training": {"epochs": 2, "batchSize": 20, "seed": 1}}
+            """;
+    private static String jobId;
+
+    private static String submitAndAwait() throws Exception {
+        HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + "/api/v1/jobs"))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + BOOTSTRAP_TOKEN)
+                .POST(HttpRequest.BodyPublishers.ofString(TINY_JOB)).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(created.statusCode()).as("submit: %s", created.body()).isEqualTo(201);
+        String id = Yaml.JSON.readTree(created.body()).path("id").asString();
+        Instant deadline = Instant.now().plus(STARTUP);
+        String state = "";
+        while (Instant.now().isBefore(deadline)) {
+            HttpResponse<String> job = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + "/api/v1/jobs/" + id))
+                    .header("Authorization", "Bearer " + BOOTSTRAP_TOKEN).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            state = Yaml.JSON.readTree(job.body()).path("state").asString();
+            if (state.equals("SUCCEEDED") || state.equals("FAILED") || state.equals("CANCELLED")) {
+                break;
+            }
+            Thread.sleep(500);
+        }
+        assertThat(state).as("state of the tiny job; log:\n%s", tail(log)).isEqualTo("SUCCEEDED");
+        return id;
     }
 
     /** The args of helm/spectra/templates/_helpers.tpl "spectra.migrateArgs", read from the chart. */
@@ -198,6 +233,45 @@ class ServiceScrapeIT {
                 }
             }
         }
+    }
+
+    @Test
+    void jobDashboardCurvesShowTheFinishedJob() throws SQLException {
+        // The Loss panel's own query, with the job picked in the variable: 10 steps x 2 epochs.
+        Dashboards.Query loss = Dashboards.sqlQueries().stream().filter(q -> q.where().startsWith("panel 'Loss'")).findFirst().orElseThrow();
+        String sql = loss.text().replace("$job_id", jobId);
+        int points = 0;
+        double first = Double.NaN;
+        double last = Double.NaN;
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/" + database, "postgres", "");
+             Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                if (rs.getString("key").equals("loss")) {
+                    points++;
+                    last = rs.getDouble("value");
+                    first = Double.isNaN(first) ? last : first;
+                }
+            }
+        }
+        assertThat(points).isEqualTo(20);
+        assertThat(first).isFinite().isPositive();
+        assertThat(last).isFinite();
+        // The job-id variable offers it.
+        Dashboards.Query variable = Dashboards.sqlQueries().stream().filter(q -> q.where().equals("variable job_id")).findFirst().orElseThrow();
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/" + database, "postgres", "");
+             Statement st = c.createStatement(); ResultSet rs = st.executeQuery(variable.text())) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString("__value")).isEqualTo(jobId);
+            assertThat(rs.getString("__text")).startsWith("deploy-it");
+        }
+    }
+
+    @Test
+    void trainingAndRequestSeriesCountedTheJob() {
+        assertThat(scrape.hasLabel("http_server_requests_seconds_count", "uri", "/api/v1/jobs")).isTrue();
+        assertThat(scrape.value("spectra_jobs_submitted_total")).isEqualTo(1.0);
+        assertThat(scrape.value("spectra_training_step_seconds_count")).isEqualTo(20.0);
+        assertThat(scrape.value("spectra_metric_points_ingested_total")).isPositive();
     }
 
     private static HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {

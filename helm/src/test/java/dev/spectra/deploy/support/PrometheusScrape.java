@@ -16,6 +16,7 @@ public final class PrometheusScrape {
     private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
     private final Map<String, List<Map<String, String>>> series = new HashMap<>();
+    private final Map<String, Double> sums = new HashMap<>();
 
     public PrometheusScrape(String text) {
         for (String line : text.split("\n")) {
@@ -34,11 +35,23 @@ public final class PrometheusScrape {
                 }
             }
             series.computeIfAbsent(m.group(1), k -> new ArrayList<>()).add(labels);
+            String[] parts = line.strip().split("\\s+");
+            String value = m.group(2) == null ? parts[1] : line.substring(line.lastIndexOf('}') + 1).strip().split("\\s+")[0];
+            sums.merge(m.group(1), Double.parseDouble(value), Double::sum);
         }
     }
 
     public Set<String> names() {
         return new TreeSet<>(series.keySet());
+    }
+
+    /** The sum of all samples of a series (all label sets). */
+    public double value(String name) {
+        Double v = sums.get(name);
+        if (v == null) {
+            throw new AssertionError("no series " + name);
+        }
+        return v;
     }
 
     public boolean has(String name) {
