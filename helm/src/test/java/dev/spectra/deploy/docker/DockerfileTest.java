@@ -128,6 +128,19 @@ class DockerfileTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void cudaImageBaseMatchesTheCudaVersionOfTheServicesNd4jCudaBackend() throws IOException {
+        String servicePom = Files.readString(RepoPaths.root().resolve("service/pom.xml"));
+        Matcher profile = Pattern.compile("<profile>\\s*<id>cuda</id>(.*?)</profile>", Pattern.DOTALL).matcher(servicePom);
+        org.junit.jupiter.api.Assumptions.assumeTrue(profile.find(),
+                "service/pom.xml has no `cuda` profile yet: docker/Dockerfile.cuda builds with -Pcuda and needs it");
+        Matcher backend = Pattern.compile("nd4j-cuda-(\\d+\\.\\d+)").matcher(profile.group(1) + servicePom);
+        assertThat(backend.find()).as("nd4j-cuda-<version> in the cuda profile").isTrue();
+        String cuda = backend.group(1);
+        assertThat(instructions(RepoPaths.docker().resolve("Dockerfile.cuda")))
+                .anySatisfy(i -> assertThat(i).startsWith("ARG CUDA_IMAGE=nvidia/cuda:" + cuda + "."));
+    }
+
     private static int indexOf(List<String> ins, String prefix, String contains) {
         for (int i = 0; i < ins.size(); i++) {
             if (ins.get(i).startsWith(prefix) && ins.get(i).contains(contains)) {

@@ -33,9 +33,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Runs the real service jar (service/target/spectra-service.jar, built earlier in the reactor)
- * the way the Helm chart runs it: first in migrate-only mode (the migration Job), then as a
- * server with the actuator on a separate management port, against a PostgreSQL database
- * created for this run and dropped after. Checks the probe paths, the scrape endpoint and
+ * the way the Helm chart runs it, against a PostgreSQL database created for this run and dropped
+ * after: in migrate-only mode (the migration Job) and, at the same time, as a server with the
+ * actuator on a separate management port. Checks the probe paths, the scrape endpoint and
  * every metric name the dashboards and alerts use, and runs the dashboards' SQL with EXPLAIN
  * against the migrated schema.
  */
@@ -51,6 +51,15 @@ class ServiceScrapeIT {
     private static int apiPort;
     private static int managementPort;
     private static PrometheusScrape scrape;
+    private static String jobId;
+
+    private static final String BOOTSTRAP_TOKEN = "deploy-it-bootstrap-token-0123456789";
+    /** 200 samples / batch 20 = 10 steps per epoch, 2 epochs: 20 training steps. */
+    private static final String TINY_JOB = """
+            {"name": "deploy-it", "model": {"type": "mlp", "hiddenSizes": [8]},
+             "dataset": {"name": "synthetic-xor", "trainSamples": 200, "testSamples": 40},
+             "optimizer": {"type": "adamw"}, "training": {"epochs": 2, "batchSize": 20, "seed": 1}}
+            """;
 
     @BeforeAll
     static void startService() throws Exception {
@@ -61,37 +70,31 @@ class ServiceScrapeIT {
         Path target = Path.of("target");
         Files.createDirectories(target);
 
-        // 1. Migrate-only mode, exactly as the chart's migration Job starts the image.
-        Process migrate = start(jar, target.resolve("service-it-migrate.log"), Map.of(), migrateArgs());
-        boolean exited = migrate.waitFor(STARTUP.toSeconds(), TimeUnit.SECONDS);
-        if (!exited) {
-            migrate.destroyForcibly();
-        }
-        assertThat(exited).as("migrate-only run exits by itself (log: %s)", target.resolve("service-it-migrate.log").toAbsolutePath()).isTrue();
-        assertThat(migrate.exitValue()).as("migrate-only exit code, log:\n%s", tail(target.resolve("service-it-migrate.log"))).isZero();
-        assertThat(queryInt("SELECT count(*) FROM flyway_schema_history WHERE success")).isPositive();
-
-        // 2. The server, api and an in-process worker, management on its own port like in the chart.
+        // Two processes start at once on the empty database, as in a rollout: the migration Job's
+        // migrate-only run (the chart's exact arguments) and a server with the actuator on its own
+        // port like in the chart. Flyway's advisory lock lets one migrate while the other waits.
+        Path migrateLog = target.resolve("service-it-migrate.log");
+        Process migrate = start(jar, migrateLog, Map.of(), migrateArgs());
         apiPort = freePort();
         managementPort = freePort();
         log = target.resolve("service-it.log");
         server = start(jar, log, Map.of("MANAGEMENT_SERVER_PORT", String.valueOf(managementPort)),
                 List.of("--server.port=" + apiPort));
+
+        boolean exited = migrate.waitFor(STARTUP.toSeconds(), TimeUnit.SECONDS);
+        if (!exited) {
+            migrate.destroyForcibly();
+        }
+        assertThat(exited).as("migrate-only run exits by itself (log: %s)", migrateLog.toAbsolutePath()).isTrue();
+        assertThat(migrate.exitValue()).as("migrate-only exit code, log:\n%s", tail(migrateLog)).isZero();
+        assertThat(queryInt("SELECT count(*) FROM flyway_schema_history WHERE success")).isPositive();
         awaitReady();
 
-        // 3. One small job end to end, so request, training and ingest series carry real samples
-        //    and the per-job dashboard has a curve to show.
+        // One small job end to end, so request, training and ingest series carry real samples and
+        // the per-job dashboard has a curve to show.
         jobId = submitAndAwait();
         scrape = new PrometheusScrape(get(managementPort, "/actuator/prometheus").body());
     }
-
-    private static final String BOOTSTRAP_TOKEN = "deploy-it-bootstrap-token-0123456789";
-    private static final String TINY_JOB = """
-            {"name": "deploy-it", "model": {"type": "mlp", "hiddenSizes": [8]},
-             "dataset": {"name": "synthetic-xor", "trainSamples": 200, "testSamples": 40},
-             "optimizer": {"type": "adamw"}, "training": {"epochs": 2, "batchSize": 20, "seed": 1}}
-            """;
-    private static String jobId;
 
     private static String submitAndAwait() throws Exception {
         HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + "/api/v1/jobs"))
@@ -140,7 +143,7 @@ class ServiceScrapeIT {
         e.put("SPECTRA_DB_URL", "jdbc:postgresql://127.0.0.1:5432/" + database);
         e.put("SPECTRA_DB_USER", "postgres");
         e.put("SPECTRA_DB_PASSWORD", "");
-        e.put("SPECTRA_BOOTSTRAP_TOKEN", "deploy-it-bootstrap-token-0123456789");
+        e.put("SPECTRA_BOOTSTRAP_TOKEN", BOOTSTRAP_TOKEN);
         e.put("SPECTRA_WORKER_OMP_THREADS", "1");
         e.put("OMP_NUM_THREADS", "1");
         e.putAll(env);
