@@ -12,6 +12,7 @@ import dev.spectra.deploy.support.Yaml;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -125,6 +126,23 @@ class ChartMonitoringTest {
             // drops only the trailing newline).
             assertThat(cm.getData().get(name)).isEqualTo(Files.readString(file).stripTrailing());
         }
+    }
+
+    @Test
+    void grafanaGetsThePostgresDataSourceTheJobDashboardSelects() {
+        Secret ds = chart.one(Secret.class, "spectra-grafana-datasource");
+        assertThat(ds.getMetadata().getNamespace()).isEqualTo("monitoring");
+        assertThat(ds.getMetadata().getLabels()).containsEntry("grafana_datasource", "1");
+        Map<String, Object> provisioning = Yaml.documents(ds.getStringData().get("spectra-postgres.yaml")).get(0);
+        Map<String, Object> source = Yaml.at(provisioning, "datasources", 0);
+        assertThat(source).containsEntry("url", "postgres.databases.svc:5432").containsEntry("user", "grafana_reader");
+        assertThat(Yaml.<String>at(source, "jsonData", "database")).isEqualTo("spectra");
+        // The job dashboard's data source variable lists data sources of exactly this type.
+        String type = (String) source.get("type");
+        Path jobDashboard = dev.spectra.deploy.support.RepoPaths.dashboards().resolve("spectra-job.json");
+        assertThat(Dashboards.datasourceVariables(Dashboards.read(jobDashboard))).containsValue(type);
+        // The Spectra database credentials stay out of it: Grafana gets its own read-only role.
+        assertThat(ds.getStringData().get("spectra-postgres.yaml")).doesNotContain("example-only-use-existingSecret");
     }
 
     @Test
