@@ -103,7 +103,7 @@ app.kubernetes.io/component: {{ .component }}
 {{- define "spectra.commonEnv" -}}
 - name: SPECTRA_DB_URL
   value: {{ include "spectra.jdbcUrl" . | quote }}
-{{ include "spectra.dbCredentialEnv" (dict "root" . "userVar" "SPECTRA_DB_USER" "passwordVar" "SPECTRA_DB_PASSWORD") }}
+{{ include "spectra.dbCredentialEnv" (dict "root" . "userVar" "SPECTRA_DB_USER" "passwordVar" "SPECTRA_DB_PASSWORD") | trim }}
 - name: SPECTRA_BOOTSTRAP_TOKEN
   valueFrom:
     secretKeyRef:
