@@ -105,6 +105,11 @@ class DockerfileTest {
         assertThat(runtime).anySatisfy(i -> assertThat(i).isEqualTo("ENTRYPOINT [\"/usr/local/bin/spectra-entrypoint\"]"));
         assertThat(runtime).anySatisfy(i -> assertThat(i).startsWith("ENV ").contains("SPECTRA_WORKER_OMP_THREADS="));
         assertThat(runtime).anySatisfy(i -> assertThat(i).startsWith("EXPOSE 8080"));
+        // Jobs with dataset "fashion-mnist" read the IDX files where optimizer-core looks by default.
+        String fashion = Files.readString(RepoPaths.root().resolve("optimizer-core/src/main/java/dev/spectra/optim/data/FashionMnist.java"));
+        Matcher dir = Pattern.compile("DEFAULT_DIR = \"([^\"]+)\"").matcher(fashion);
+        assertThat(dir.find()).isTrue();
+        assertThat(runtime).contains("COPY --from=datasets " + dir.group(1) + " " + dir.group(1));
         assertThat(Files.isExecutable(RepoPaths.docker().resolve("entrypoint.sh"))).isTrue();
     }
 
