@@ -111,6 +111,11 @@ class ChartMonitoringTest {
 
     @Test
     void dashboardConfigMapsCarryTheSidecarLabelAndTheExactDockerDashboardFiles() throws IOException {
+        // One source: the chart's dashboards/ is a relative symlink to docker/grafana/dashboards.
+        Path link = dev.spectra.deploy.support.RepoPaths.chart().resolve("dashboards");
+        assertThat(Files.isSymbolicLink(link)).isTrue();
+        assertThat(Files.readSymbolicLink(link).isAbsolute()).isFalse();
+        assertThat(link.toRealPath()).isEqualTo(dev.spectra.deploy.support.RepoPaths.dashboards().toRealPath());
         List<ConfigMap> maps = chart.all(ConfigMap.class);
         List<Path> files = Dashboards.files();
         assertThat(files).hasSizeGreaterThanOrEqualTo(2);
