@@ -1,5 +1,6 @@
 package dev.spectra.deploy.docker;
 
+import java.util.LinkedHashMap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spectra.deploy.support.RepoPaths;
@@ -142,7 +143,7 @@ class ComposeStackTest {
 
     @SuppressWarnings("unchecked")
     private static Map<String, String> mountTargets(String service) {
-        Map<String, String> out = new java.util.LinkedHashMap<>();
+        Map<String, String> out = new LinkedHashMap<>();
         for (String v : (List<String>) services.get(service).get("volumes")) {
             String[] parts = v.split(":");
             out.put(parts[0], parts[1]);

@@ -1,5 +1,7 @@
 package dev.spectra.deploy.docker;
 
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spectra.deploy.support.RepoPaths;
@@ -133,11 +135,11 @@ class DockerfileTest {
         }
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void cudaImageBaseMatchesTheCudaVersionOfTheServicesNd4jCudaBackend() throws IOException {
         String servicePom = Files.readString(RepoPaths.root().resolve("service/pom.xml"));
         Matcher profile = Pattern.compile("<profile>\\s*<id>cuda</id>(.*?)</profile>", Pattern.DOTALL).matcher(servicePom);
-        org.junit.jupiter.api.Assumptions.assumeTrue(profile.find(),
+        Assumptions.assumeTrue(profile.find(),
                 "service/pom.xml has no `cuda` profile yet: docker/Dockerfile.cuda builds with -Pcuda and needs it");
         Matcher backend = Pattern.compile("nd4j-cuda-(\\d+\\.\\d+)").matcher(profile.group(1) + servicePom);
         assertThat(backend.find()).as("nd4j-cuda-<version> in the cuda profile").isTrue();

@@ -1,5 +1,6 @@
 package dev.spectra.deploy.helm;
 
+import java.util.HashMap;
 import static dev.spectra.deploy.helm.RenderedChart.container;
 import static dev.spectra.deploy.helm.RenderedChart.envValue;
 import static dev.spectra.deploy.helm.RenderedChart.labelsMatch;
@@ -81,7 +82,7 @@ class ChartDefaultsTest {
 
     @Test
     void selectorsMatchTheirOwnPodsAndNoOtherComponentsPods() {
-        Map<String, PodTemplateSpec> pods = new java.util.HashMap<>();
+        Map<String, PodTemplateSpec> pods = new HashMap<>();
         chart.podTemplates().forEach(e -> pods.put(e.getKey(), e.getValue()));
         for (Deployment d : chart.all(Deployment.class)) {
             Map<String, String> selector = d.getSpec().getSelector().getMatchLabels();
@@ -106,7 +107,7 @@ class ChartDefaultsTest {
     void servicePortsTargetNamedContainerPorts() {
         Container api = container(chart.api());
         Service svc = chart.one(Service.class, "spectra-api");
-        Map<String, Integer> ports = new java.util.HashMap<>();
+        Map<String, Integer> ports = new HashMap<>();
         for (ServicePort p : svc.getSpec().getPorts()) {
             ports.put(p.getName(), resolvePort(api, p.getTargetPort()));
         }

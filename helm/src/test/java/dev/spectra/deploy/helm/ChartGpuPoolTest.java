@@ -1,5 +1,6 @@
 package dev.spectra.deploy.helm;
 
+import static org.assertj.core.groups.Tuple.tuple;
 import static dev.spectra.deploy.helm.RenderedChart.container;
 import static dev.spectra.deploy.helm.RenderedChart.envValue;
 import static dev.spectra.deploy.helm.RenderedChart.labelsMatch;
@@ -44,7 +45,7 @@ class ChartGpuPoolTest {
         Container c = container(gpu);
         assertThat(c.getResources().getLimits()).containsEntry("nvidia.com/gpu", new Quantity("1"));
         assertThat(spec.getTolerations()).extracting(Toleration::getKey, Toleration::getOperator, Toleration::getEffect)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("nvidia.com/gpu", "Exists", "NoSchedule"));
+                .containsExactly(tuple("nvidia.com/gpu", "Exists", "NoSchedule"));
         assertThat(spec.getNodeSelector()).containsEntry("nvidia.com/gpu.present", "true");
         assertThat(spec.getRuntimeClassName()).isEqualTo("nvidia");
         assertThat(c.getImage()).isEqualTo("spectra/spectra:0.1.0-cuda");

@@ -1,5 +1,7 @@
 package dev.spectra.deploy.helm;
 
+import dev.spectra.deploy.support.RepoPaths;
+import java.util.TreeMap;
 import static dev.spectra.deploy.helm.RenderedChart.container;
 import static dev.spectra.deploy.helm.RenderedChart.labelsMatch;
 import static dev.spectra.deploy.helm.RenderedChart.resolvePort;
@@ -74,7 +76,7 @@ class ChartMonitoringTest {
     void prometheusRuleHasTheFourAlertsOnMetricsTheServiceExports() {
         GenericKubernetesResource rule = chart.one("PrometheusRule");
         List<Map<String, Object>> rules = Yaml.at(rule.getAdditionalProperties(), "spec", "groups", 0, "rules");
-        Map<String, String> exprs = new java.util.TreeMap<>();
+        Map<String, String> exprs = new TreeMap<>();
         rules.forEach(r -> exprs.put((String) r.get("alert"), (String) r.get("expr")));
         assertThat(exprs).containsOnlyKeys("SpectraNoHealthyWorkers", "SpectraQueuedJobTooOld",
                 "SpectraLeasesExpired", "SpectraMetricIngestErrors");
@@ -93,7 +95,7 @@ class ChartMonitoringTest {
     void alertsInTheChartAndTheComposeStackAreTheSameSet() {
         GenericKubernetesResource rule = chart.one("PrometheusRule");
         List<Map<String, Object>> chartRules = Yaml.at(rule.getAdditionalProperties(), "spec", "groups", 0, "rules");
-        Map<String, Object> compose = Yaml.file(dev.spectra.deploy.support.RepoPaths.docker().resolve("prometheus/alerts.yml"));
+        Map<String, Object> compose = Yaml.file(RepoPaths.docker().resolve("prometheus/alerts.yml"));
         List<Map<String, Object>> composeRules = Yaml.at(compose, "groups", 0, "rules");
         Set<String> chartAlerts = new TreeSet<>();
         chartRules.forEach(r -> chartAlerts.add((String) r.get("alert")));
@@ -112,10 +114,10 @@ class ChartMonitoringTest {
     @Test
     void dashboardConfigMapsCarryTheSidecarLabelAndTheExactDockerDashboardFiles() throws IOException {
         // One source: the chart's dashboards/ is a relative symlink to docker/grafana/dashboards.
-        Path link = dev.spectra.deploy.support.RepoPaths.chart().resolve("dashboards");
+        Path link = RepoPaths.chart().resolve("dashboards");
         assertThat(Files.isSymbolicLink(link)).isTrue();
         assertThat(Files.readSymbolicLink(link).isAbsolute()).isFalse();
-        assertThat(link.toRealPath()).isEqualTo(dev.spectra.deploy.support.RepoPaths.dashboards().toRealPath());
+        assertThat(link.toRealPath()).isEqualTo(RepoPaths.dashboards().toRealPath());
         List<ConfigMap> maps = chart.all(ConfigMap.class);
         List<Path> files = Dashboards.files();
         assertThat(files).hasSizeGreaterThanOrEqualTo(2);
@@ -144,7 +146,7 @@ class ChartMonitoringTest {
         assertThat(Yaml.<String>at(source, "jsonData", "database")).isEqualTo("spectra");
         // The job dashboard's data source variable lists data sources of exactly this type.
         String type = (String) source.get("type");
-        Path jobDashboard = dev.spectra.deploy.support.RepoPaths.dashboards().resolve("spectra-job.json");
+        Path jobDashboard = RepoPaths.dashboards().resolve("spectra-job.json");
         assertThat(Dashboards.datasourceVariables(Dashboards.read(jobDashboard))).containsValue(type);
         // The Spectra database credentials stay out of it: Grafana gets its own read-only role.
         assertThat(ds.getStringData().get("spectra-postgres.yaml")).doesNotContain("example-only-use-existingSecret");

@@ -1,5 +1,8 @@
 package dev.spectra.deploy.helm;
 
+import java.nio.file.Files;
+import java.io.UncheckedIOException;
+import java.io.IOException;
 import static dev.spectra.deploy.helm.RenderedChart.container;
 import static dev.spectra.deploy.helm.RenderedChart.envValue;
 import static dev.spectra.deploy.helm.RenderedChart.labelsMatch;
@@ -86,9 +89,9 @@ class ChartOptionsTest {
 
     private static String read(String chartFile) {
         try {
-            return java.nio.file.Files.readString(RepoPaths.chart().resolve(chartFile));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            return Files.readString(RepoPaths.chart().resolve(chartFile));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

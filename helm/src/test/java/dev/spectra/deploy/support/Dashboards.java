@@ -1,5 +1,6 @@
 package dev.spectra.deploy.support;
 
+import java.util.LinkedHashMap;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,7 +48,7 @@ public final class Dashboards {
 
     /** Datasource variable name -> datasource plugin type ({@code prometheus}, {@code grafana-postgresql-datasource}). */
     public static Map<String, String> datasourceVariables(JsonNode dashboard) {
-        Map<String, String> vars = new java.util.LinkedHashMap<>();
+        Map<String, String> vars = new LinkedHashMap<>();
         for (JsonNode v : dashboard.path("templating").path("list")) {
             if ("datasource".equals(v.path("type").asString())) {
                 vars.put(v.path("name").asString(), v.path("query").asString());

@@ -1,5 +1,6 @@
 package dev.spectra.deploy.support;
 
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -33,7 +34,7 @@ public final class PromQl {
 
     /** The exact-value label matchers (not regexes, not Grafana variables) of an expression. */
     public static List<LabelMatch> equalityMatchers(String expr) {
-        List<LabelMatch> out = new java.util.ArrayList<>();
+        List<LabelMatch> out = new ArrayList<>();
         Matcher sel = SELECTOR.matcher(expr);
         while (sel.find()) {
             Matcher eq = EQUALS.matcher(sel.group(2));
