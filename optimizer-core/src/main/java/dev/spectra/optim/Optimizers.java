@@ -3,6 +3,8 @@ package dev.spectra.optim;
 import dev.spectra.optim.adamw.AdamWConfig;
 import dev.spectra.optim.config.ConfigBinder;
 import dev.spectra.optim.config.InvalidConfigException;
+import dev.spectra.optim.spectral.FullSpectralConfig;
+import dev.spectra.optim.spectral.KronSpectralConfig;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -19,6 +21,8 @@ public final class Optimizers {
 
     static {
         register("adamw", AdamWConfig::defaults);
+        register(KronSpectralConfig.TYPE, KronSpectralConfig::defaults);
+        register(FullSpectralConfig.TYPE, FullSpectralConfig::defaults);
     }
 
     private Optimizers() {

@@ -36,6 +36,7 @@ public record ParamContext(String name, INDArray param, TensorLayout layout, lon
 
     /** The update as a flat vector view. */
     public INDArray vectorView(INDArray update) {
-        return update.reshape('c', update.length());
+        // An explicit array: reshape('c', n) would bind to reshape(long, long) and give [99, n].
+        return update.reshape('c', new long[] {update.length()});
     }
 }

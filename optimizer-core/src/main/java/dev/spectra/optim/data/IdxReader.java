@@ -56,11 +56,13 @@ public final class IdxReader {
             INDArray out = Nd4j.createUninitialized(DataType.FLOAT, n, width);
             FloatBuffer target = out.data().asNioFloat();
             byte[] row = new byte[(int) width];
+            float[] scaled = new float[(int) width];
             for (long i = 0; i < n; i++) {
                 readFully(in, row, file, i * width, n * width);
                 for (int j = 0; j < row.length; j++) {
-                    target.put((row[j] & 0xFF) / 255f);
+                    scaled[j] = (row[j] & 0xFF) / 255f;
                 }
+                target.put(scaled); // one bulk copy per image into native memory
             }
             expectEnd(in, file);
             return out;

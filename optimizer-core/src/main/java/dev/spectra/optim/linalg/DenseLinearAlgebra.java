@@ -74,6 +74,40 @@ public final class DenseLinearAlgebra {
         Nd4j.getBlasWrapper().lapack().geqrf(a, r);
     }
 
+    /**
+     * Symmetric rank-k product into the LOWER triangle of {@code c} with BLAS {@code syrk}:
+     * {@code c <- alpha * a^T a + beta * c} when {@code transposeFirst}, else
+     * {@code c <- alpha * a a^T + beta * c}. Half the flops of the equivalent gemm; the strict
+     * upper triangle of {@code c} is left untouched (callers read the lower one).
+     *
+     * @param a dense, 'c' or 'f'-ordered, same dtype as c
+     * @param c dense square 'f'-ordered result
+     */
+    public static void symmetricProductLower(INDArray a, boolean transposeFirst, double alpha, double beta, INDArray c) {
+        requireSquareF(c, "symmetricProductLower");
+        requireDense(a, c.dataType(), "symmetricProductLower input");
+        boolean colMajor = a.ordering() == 'f';
+        long rows = a.rows();
+        long cols = a.columns();
+        long n = transposeFirst ? cols : rows;
+        long k = transposeFirst ? rows : cols;
+        if (c.rows() != n) {
+            throw new IllegalArgumentException("symmetricProductLower: result is " + c.rows() + "x" + c.rows()
+                    + " but the product is " + n + "x" + n);
+        }
+        // The raw buffer of a 'c' array is the column-major transpose: flip the BLAS transpose flag.
+        boolean blasTrans = transposeFirst == colMajor;
+        int lda = (int) (colMajor ? rows : cols);
+        int trans = blasTrans ? CBLAS_TRANS : CBLAS_NO_TRANS;
+        if (c.dataType() == DataType.FLOAT) {
+            openblas.cblas_ssyrk(COL_MAJOR, CBLAS_LOWER, trans, (int) n, (int) k, (float) alpha, floats(a), lda,
+                    (float) beta, floats(c), (int) n);
+        } else {
+            openblas.cblas_dsyrk(COL_MAJOR, CBLAS_LOWER, trans, (int) n, (int) k, alpha, doubles(a), lda,
+                    beta, doubles(c), (int) n);
+        }
+    }
+
     /** {@code ||B^T B - I||_F} computed in the compute precision of B (fp64 for fp64, else fp32). */
     public static double orthogonalityError(INDArray b) {
         INDArray m = b.dataType() == DataType.DOUBLE || b.dataType() == DataType.FLOAT ? b : b.castTo(DataType.FLOAT);
@@ -82,7 +116,10 @@ public final class DenseLinearAlgebra {
         return gram.norm2Number().doubleValue();
     }
 
-    private static final int COL_MAJOR = 102; // LAPACK_COL_MAJOR
+    private static final int COL_MAJOR = 102; // LAPACK_COL_MAJOR / CblasColMajor
+    private static final int CBLAS_NO_TRANS = 111;
+    private static final int CBLAS_TRANS = 112;
+    private static final int CBLAS_LOWER = 122;
 
     private static FloatPointer floats(INDArray a) {
         return new FloatPointer(a.data().addressPointer());

@@ -13,7 +13,6 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
  * Preset {@code cnn}: convolution blocks (conv with "same" padding, optional max-pool), then
@@ -83,9 +82,7 @@ public record CnnSpec(int height, int width, int channels, List<ConvBlock> convB
             v.add(new ConfigViolation("height", height, "x width " + width + " x channels " + channels + " = " + inputSize()
                     + " must equal the dataset's " + dataInputs + " features"));
         }
-        if (numClasses != 0 && numClasses != dataClasses) {
-            v.add(new ConfigViolation("numClasses", numClasses, "must equal the dataset's " + dataClasses + " classes"));
-        }
+        Dl4jLayers.checkClasses(v, numClasses, dataClasses);
         if (!v.isEmpty()) {
             throw new InvalidConfigException(TYPE, v);
         }
@@ -162,10 +159,7 @@ public record CnnSpec(int height, int width, int channels, List<ConvBlock> convB
             }
         }
         Dl4jLayers.addDenseHead(list, i, denseSizes, dropout, true, numClasses);
-        list.setInputType(InputType.convolutionalFlat(height, width, channels));
-        MultiLayerNetwork net = new MultiLayerNetwork(list.build());
-        net.init();
-        return TrainableModel.of(net);
+        return Dl4jLayers.initialize(list.setInputType(InputType.convolutionalFlat(height, width, channels)).build());
     }
 
     private void requireResolved() {

@@ -1,11 +1,14 @@
 package dev.spectra.optim.model;
 
 import dev.spectra.optim.config.ConfigViolation;
+import dev.spectra.optim.train.TrainableModel;
 import java.util.List;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -72,6 +75,20 @@ final class Dl4jLayers {
                 out.add(new ConfigViolation(field + "[" + i + "]", sizes.get(i), "must be <= " + limits.maxLayerSize()));
             }
         }
+    }
+
+    /** An explicit class count must match the data's; 0 means "take the data's". */
+    static void checkClasses(List<ConfigViolation> out, int numClasses, int dataClasses) {
+        if (numClasses != 0 && numClasses != dataClasses) {
+            out.add(new ConfigViolation("numClasses", numClasses, "must equal the dataset's " + dataClasses + " classes"));
+        }
+    }
+
+    /** Builds and initializes the network a preset configured. */
+    static TrainableModel initialize(MultiLayerConfiguration conf) {
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        return TrainableModel.of(net);
     }
 
     static void checkParameters(List<ConfigViolation> out, long count, ModelLimits limits) {

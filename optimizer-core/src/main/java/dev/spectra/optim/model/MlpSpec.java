@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
  * Preset {@code mlp}: fully connected hidden layers and a softmax output trained on cross-entropy.
@@ -61,9 +60,7 @@ public record MlpSpec(int inputSize, List<Integer> hiddenSizes, ActivationFuncti
         if (inputSize != 0 && inputSize != dataInputs) {
             v.add(new ConfigViolation("inputSize", inputSize, "must equal the dataset's " + dataInputs + " features"));
         }
-        if (numClasses != 0 && numClasses != dataClasses) {
-            v.add(new ConfigViolation("numClasses", numClasses, "must equal the dataset's " + dataClasses + " classes"));
-        }
+        Dl4jLayers.checkClasses(v, numClasses, dataClasses);
         if (!v.isEmpty()) {
             throw new InvalidConfigException(TYPE, v);
         }
@@ -96,9 +93,7 @@ public record MlpSpec(int inputSize, List<Integer> hiddenSizes, ActivationFuncti
         checkLimits(limits);
         NeuralNetConfiguration.ListBuilder list = Dl4jLayers.base(seed, dtype.dataType(), activation).list();
         Dl4jLayers.addDenseHead(list, 0, hiddenSizes, dropout, false, numClasses);
-        MultiLayerNetwork net = new MultiLayerNetwork(list.setInputType(InputType.feedForward(inputSize)).build());
-        net.init();
-        return TrainableModel.of(net);
+        return Dl4jLayers.initialize(list.setInputType(InputType.feedForward(inputSize)).build());
     }
 
     private void requireResolved() {

@@ -135,13 +135,22 @@ public final class ModelSpecs {
             return dflt;
         }
 
-        List<Integer> intList(String key, List<Integer> dflt) {
+        /** The list under {@code key}; null if absent or not a list (then a violation is recorded). */
+        private List<?> list(String key, String expected) {
             read.add(key);
             if (!spec.containsKey(key)) {
-                return dflt;
+                return null;
             }
-            if (!(spec.get(key) instanceof List<?> list)) {
-                violations.add(new ConfigViolation(key, spec.get(key), "must be a list of integers"));
+            if (spec.get(key) instanceof List<?> list) {
+                return list;
+            }
+            violations.add(new ConfigViolation(key, spec.get(key), expected));
+            return null;
+        }
+
+        List<Integer> intList(String key, List<Integer> dflt) {
+            List<?> list = list(key, "must be a list of integers");
+            if (list == null) {
                 return dflt;
             }
             List<Integer> out = new ArrayList<>(list.size());
@@ -152,13 +161,8 @@ public final class ModelSpecs {
         }
 
         List<ConvBlock> blocks(String key, List<ConvBlock> dflt) {
-            read.add(key);
-            if (!spec.containsKey(key)) {
-                return dflt;
-            }
-            if (!(spec.get(key) instanceof List<?> list)) {
-                violations.add(new ConfigViolation(key, spec.get(key),
-                        "must be a list of {channels, kernel, stride, pool} objects"));
+            List<?> list = list(key, "must be a list of {channels, kernel, stride, pool} objects");
+            if (list == null) {
                 return dflt;
             }
             List<ConvBlock> out = new ArrayList<>(list.size());

@@ -64,7 +64,28 @@ public abstract sealed class TrainableModel permits TrainableModel.MultiLayer, T
         if (trainable.isEmpty()) {
             throw new IllegalArgumentException("the network has no trainable parameters");
         }
+        if (dataType() == DataType.HALF) {
+            keepCrossEntropyFiniteInHalfPrecision();
+        }
     }
+
+    /**
+     * DL4J's softmax cross-entropy clips probabilities at 1e-10 before the log; in fp16 that
+     * rounds to 0, so one confident wrong-class prediction makes the loss NaN. Raise the clip to
+     * {@link #HALF_SOFTMAX_CLIP}, which fp16 represents (log = -16, far below any useful loss).
+     */
+    private void keepCrossEntropyFiniteInHalfPrecision() {
+        for (Layer layer : layers()) {
+            if (layer.conf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.BaseOutputLayer out
+                    && out.getLossFn() instanceof org.nd4j.linalg.lossfunctions.impl.LossMCXENT ce
+                    && ce.getSoftmaxClipEps() < HALF_SOFTMAX_CLIP) {
+                ce.setSoftmaxClipEps(HALF_SOFTMAX_CLIP);
+            }
+        }
+    }
+
+    /** Smallest softmax probability the cross-entropy sees in an fp16 network. */
+    static final double HALF_SOFTMAX_CLIP = 1e-7;
 
     /** The wrapped DL4J network. */
     public abstract Model network();
@@ -96,10 +117,18 @@ public abstract sealed class TrainableModel permits TrainableModel.MultiLayer, T
     public abstract OptionalLong outputWidth();
 
     /** Forward and backward pass on one minibatch (training mode); returns the mean loss. */
-    public abstract double computeGradientAndScore(INDArray features, INDArray labels);
+    public final double computeGradientAndScore(INDArray features, INDArray labels) {
+        backpropagate(features, labels);
+        return network().score();
+    }
+
+    /** Sets the network's input and labels and runs DL4J's forward and backward pass. */
+    protected abstract void backpropagate(INDArray features, INDArray labels);
 
     /** The gradients of the last {@link #computeGradientAndScore}, by parameter name (sums over the batch). */
-    public abstract Map<String, INDArray> gradients();
+    public final Map<String, INDArray> gradients() {
+        return network().gradient().gradientForVariable();
+    }
 
     /** Inference-mode output for {@code features}. */
     public abstract INDArray output(INDArray features);
@@ -155,7 +184,9 @@ public abstract sealed class TrainableModel permits TrainableModel.MultiLayer, T
     protected abstract Model restore(ByteArrayInputStream in) throws IOException;
 
     static void requireInitialized(Model network) {
-        if (network.params() == null || network.numParams() == 0) {
+        boolean initialized = network instanceof MultiLayerNetwork mln ? mln.isInitCalled()
+                : ((ComputationGraph) network).getLayers() != null;
+        if (!initialized || network.params() == null || network.numParams() == 0) {
             throw new IllegalArgumentException("the network is not initialized (call init() first) or has no parameters");
         }
     }
@@ -201,16 +232,10 @@ public abstract sealed class TrainableModel permits TrainableModel.MultiLayer, T
         }
 
         @Override
-        public double computeGradientAndScore(INDArray features, INDArray labels) {
+        protected void backpropagate(INDArray features, INDArray labels) {
             net.setInput(features);
             net.setLabels(labels);
             net.computeGradientAndScore();
-            return net.score();
-        }
-
-        @Override
-        public Map<String, INDArray> gradients() {
-            return net.gradient().gradientForVariable();
         }
 
         @Override
@@ -286,16 +311,10 @@ public abstract sealed class TrainableModel permits TrainableModel.MultiLayer, T
         }
 
         @Override
-        public double computeGradientAndScore(INDArray features, INDArray labels) {
+        protected void backpropagate(INDArray features, INDArray labels) {
             net.setInputs(features);
             net.setLabels(labels);
             net.computeGradientAndScore();
-            return net.score();
-        }
-
-        @Override
-        public Map<String, INDArray> gradients() {
-            return net.gradient().gradientForVariable();
         }
 
         @Override

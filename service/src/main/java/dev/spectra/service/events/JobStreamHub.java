@@ -151,7 +151,8 @@ public class JobStreamHub implements SmartLifecycle {
     }
 
     private Snapshot read(UUID jobId, long fromEvent, long fromStep) {
-        List<JobEvent> events = reader.events(jobId, fromEvent, 1000);
+        // The state first: its transition and event commit together, so events read afterwards
+        // include the terminal one whenever the state read says the job ended.
         Map<String, Object> progress = jdbc.sql("""
                 SELECT j.state, j.total_steps, a.epoch, a.step, a.samples_per_second, a.eta_seconds, a.progress_at
                 FROM jobs j LEFT JOIN attempts a ON a.id = j.current_attempt_id WHERE j.id = :job""")
@@ -174,6 +175,7 @@ public class JobStreamHub implements SmartLifecycle {
         if (progress == null) {
             return null;
         }
+        List<JobEvent> events = reader.events(jobId, fromEvent, 1000);
         Map<String, Double> metrics = new LinkedHashMap<>();
         long[] maxStep = {fromStep};
         jdbc.sql("SELECT key, last_step, last_value FROM metric_series WHERE job_id = :job AND last_step > :step ORDER BY key")

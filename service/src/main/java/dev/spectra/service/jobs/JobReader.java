@@ -1,6 +1,5 @@
 package dev.spectra.service.jobs;
 
-import dev.spectra.service.jobs.spec.JobSpec;
 import dev.spectra.service.queue.JobState;
 import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
@@ -139,7 +138,7 @@ public class JobReader {
         }
         return new JobView(rs.getObject("id", UUID.class), rs.getString("name"), state,
                 json.readValue(rs.getString("labels_text"), LABELS), rs.getInt("priority"), rs.getInt("max_retries"),
-                rs.getInt("retries_used"), rs.getInt("attempt_count"), json.readValue(rs.getString("spec_text"), JobSpec.class),
+                rs.getInt("retries_used"), rs.getInt("attempt_count"), json.readTree(rs.getString("spec_text")),
                 rs.getObject("created_at", OffsetDateTime.class), rs.getObject("queued_at", OffsetDateTime.class),
                 rs.getObject("started_at", OffsetDateTime.class), rs.getObject("finished_at", OffsetDateTime.class),
                 rs.getString("error"), attempt, progress(rs, state), Map.of(), rs.getBoolean("has_model"));

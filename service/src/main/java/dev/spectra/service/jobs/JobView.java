@@ -2,6 +2,7 @@ package dev.spectra.service.jobs;
 
 import dev.spectra.service.jobs.spec.JobSpec;
 import dev.spectra.service.queue.JobState;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.OffsetDateTime;
 import java.util.Map;
 import java.util.UUID;
@@ -11,10 +12,12 @@ import java.util.UUID;
  *
  * @param retriesUsed attempts that ended in a retryable error or a lost lease
  * @param attempts    attempts started so far
+ * @param spec        the validated spec with every default filled in, as stored
  * @param metrics     summary per metric key (last, min, max, count)
  */
 public record JobView(UUID id, String name, JobState state, Map<String, String> labels, int priority, int maxRetries,
-                      int retriesUsed, int attempts, JobSpec spec, OffsetDateTime createdAt, OffsetDateTime queuedAt,
+                      int retriesUsed, int attempts,
+                      @Schema(implementation = JobSpec.class) tools.jackson.databind.JsonNode spec, OffsetDateTime createdAt, OffsetDateTime queuedAt,
                       OffsetDateTime startedAt, OffsetDateTime finishedAt, String error, AttemptView attempt,
                       Progress progress, Map<String, MetricSummary> metrics, boolean modelAvailable) {
 

@@ -90,13 +90,4 @@ class JobLifecycleTest extends ServiceTestBase {
         assertThat(model.json().get("code").asString()).isEqualTo("model-not-available");
         post("/api/v1/jobs/" + gpu + "/cancel", "");
     }
-
-    static String gpuJob(String name) {
-        return """
-                {"name": "%s", "model": {"type": "mlp", "hiddenSizes": [8]},
-                 "dataset": {"name": "synthetic-xor", "trainSamples": 100, "testSamples": 20},
-                 "optimizer": {"type": "adamw"}, "training": {"epochs": 1, "batchSize": 10},
-                 "resources": {"accelerator": "gpu", "gpus": 1}}
-                """.formatted(name);
-    }
 }

@@ -153,4 +153,14 @@ public abstract class ServiceTestBase {
                  "training": {"epochs": %d, "batchSize": 40, "seed": 11, "checkpointEverySteps": %d}}
                 """.formatted(name, epochs, checkpointEvery);
     }
+
+    /** A job only a GPU worker may claim: it stays QUEUED on the test's CPU worker. */
+    protected static String gpuJob(String name) {
+        return """
+                {"name": "%s", "model": {"type": "mlp", "hiddenSizes": [8]},
+                 "dataset": {"name": "synthetic-xor", "trainSamples": 100, "testSamples": 20},
+                 "optimizer": {"type": "adamw"}, "training": {"epochs": 1, "batchSize": 10},
+                 "resources": {"accelerator": "gpu", "gpus": 1}}
+                """.formatted(name);
+    }
 }
