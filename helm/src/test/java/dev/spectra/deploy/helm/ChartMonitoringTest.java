@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spectra.deploy.support.Dashboards;
 import dev.spectra.deploy.support.PromQl;
+import dev.spectra.deploy.support.Promtool;
 import dev.spectra.deploy.support.ServiceContract;
 import dev.spectra.deploy.support.Yaml;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -30,6 +31,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** helm template with ci/monitoring-values.yaml: ServiceMonitor, PrometheusRule, dashboards, NetworkPolicy, Ingress. */
 class ChartMonitoringTest {
@@ -89,6 +91,14 @@ class ChartMonitoringTest {
         rules.forEach(r -> assertThat(Yaml.<String>at(r, "labels", "severity")).isIn("warning", "critical"));
         // Prometheus' own template syntax survives Helm's.
         assertThat(chart.raw).contains("{{ $value | humanizeDuration }}");
+    }
+
+    @Test
+    void prometheusRuleSpecPassesPromtool(@TempDir Path dir) throws Exception {
+        Promtool promtool = Promtool.require();
+        GenericKubernetesResource rule = chart.one("PrometheusRule");
+        Files.writeString(dir.resolve("chart-rules.yml"), Yaml.YAML.writeValueAsString(rule.getAdditionalProperties().get("spec")));
+        assertThat(promtool.run(dir, "check", "rules", "chart-rules.yml")).contains("SUCCESS: 4 rules found");
     }
 
     @Test
