@@ -114,6 +114,14 @@ class ChartOptionsTest {
     }
 
     @Test
+    void anApiOnlyReleaseHasNoWorkerObjects() {
+        RenderedChart chart = ChartRenderer.withRequiredValues().values("workers: []\n").render();
+        assertThat(chart.names(Deployment.class)).containsExactly("spectra-api");
+        assertThat(chart.names(Service.class)).containsExactly("spectra-api");
+        assertThat(chart.workerPools()).isEmpty();
+    }
+
+    @Test
     void nameOverridesFlowIntoEveryNameAndSelector() {
         RenderedChart chart = ChartRenderer.withRequiredValues().set("fullnameOverride", "train").render();
         assertThat(chart.names(Deployment.class)).containsExactlyInAnyOrder("train-api", "train-worker-cpu");
