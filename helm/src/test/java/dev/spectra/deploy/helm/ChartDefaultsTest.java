@@ -59,6 +59,9 @@ class ChartDefaultsTest {
         Container c = container(api);
         assertThat(envValue(c, "SPECTRA_API_ENABLED")).isEqualTo("true");
         assertThat(envValue(c, "SPECTRA_WORKER_ENABLED")).isEqualTo("false");
+        // A short pre-stop pause, well inside the grace period, while endpoints drop the pod.
+        assertThat(c.getLifecycle().getPreStop().getExec().getCommand()).containsExactly("sleep", "5");
+        assertThat(api.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds()).isGreaterThan(5L);
         assertThat(c.getPorts()).extracting(p -> p.getName() + ":" + p.getContainerPort())
                 .containsExactlyInAnyOrder("http:8080", "management:" + MANAGEMENT_PORT);
     }
