@@ -172,6 +172,9 @@ class ChartMonitoringTest {
         assertThat(rules.get(0).getPorts().get(0).getPort()).isEqualTo(new IntOrString("http"));
         assertThat(rules.get(0).getFrom().get(0).getNamespaceSelector().getMatchLabels())
                 .containsEntry("kubernetes.io/metadata.name", "ingress-nginx");
+        assertThat(rules.get(0).getFrom()).hasSize(2);
+        assertThat(labelsMatch(rules.get(0).getFrom().get(1).getPodSelector().getMatchLabels(),
+                chart.workerPool("cpu").getSpec().getTemplate().getMetadata().getLabels())).isTrue();
         assertThat(rules.get(1).getPorts().get(0).getPort()).isEqualTo(new IntOrString("management"));
         assertThat(rules.get(1).getFrom()).anySatisfy(peer -> assertThat(peer.getNamespaceSelector()).isNotNull()
                 .extracting(sel -> sel.getMatchLabels().get("kubernetes.io/metadata.name")).isEqualTo("monitoring"));
