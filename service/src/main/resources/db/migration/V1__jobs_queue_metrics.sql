@@ -94,8 +94,10 @@ CREATE TABLE jobs (
     updated_at       timestamptz NOT NULL DEFAULT now(),
     CONSTRAINT jobs_finished_iff_terminal CHECK ((finished_at IS NOT NULL) = (state IN ('SUCCEEDED', 'FAILED', 'CANCELLED')))
 );
--- The claim query's index: only runnable rows, in claim order, so it never scans finished jobs.
-CREATE INDEX jobs_queue_idx ON jobs (priority DESC, created_at, id) WHERE state = 'QUEUED';
+-- The claim query's index: only runnable rows, by accelerator class and then in claim order, so a
+-- claim never scans finished jobs nor jobs of the other accelerator (a CPU worker's claim is not
+-- slowed by a backlog of GPU jobs).
+CREATE INDEX jobs_queue_idx ON jobs (accelerator, priority DESC, created_at, id) WHERE state = 'QUEUED';
 CREATE UNIQUE INDEX jobs_idempotency_idx ON jobs (tenant, idempotency_key) WHERE idempotency_key IS NOT NULL;
 -- Listing newest first (ids are time-ordered UUIDv7) and filtering by state / labels.
 CREATE INDEX jobs_tenant_id_idx ON jobs (tenant, id DESC);
@@ -163,8 +165,11 @@ CREATE TABLE metric_series (
     UNIQUE (job_id, key)
 );
 
+-- No foreign key on series_id: its check would run once per inserted point and doubles the cost
+-- of ingestion; points are only written through MetricWriter for series it created, and are
+-- deleted explicitly with their series.
 CREATE TABLE metric_points (
-    series_id   bigint           NOT NULL REFERENCES metric_series (id) ON DELETE CASCADE,
+    series_id   bigint           NOT NULL,
     step        bigint           NOT NULL,
     value       double precision NOT NULL,
     attempt     int              NOT NULL,

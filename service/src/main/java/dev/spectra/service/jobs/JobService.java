@@ -3,7 +3,9 @@ package dev.spectra.service.jobs;
 import dev.spectra.service.jobs.spec.JobSpecParser;
 import dev.spectra.service.metrics.ServiceMetrics;
 import dev.spectra.service.queue.JobQueue;
+import dev.spectra.service.queue.JobState;
 import dev.spectra.service.web.ApiException;
+import java.time.OffsetDateTime;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -59,8 +61,9 @@ public class JobService {
         JobSpecParser.Parsed parsed = parser.parse(tenant, body);
         UUID id = TimeOrderedIds.next();
         var spec = parsed.spec();
+        OffsetDateTime created;
         try {
-            queue.enqueue(new JobQueue.NewJob(id, tenant, spec.name(), json.writeValueAsString(spec.labels()),
+            created = queue.enqueue(new JobQueue.NewJob(id, tenant, spec.name(), json.writeValueAsString(spec.labels()),
                     json.writeValueAsString(spec), spec.priority(), spec.maxRetries(), spec.resources().accelerator(),
                     spec.resources().gpus(), parsed.totalSteps(), idempotencyKey, hash));
         } catch (DuplicateKeyException race) {
@@ -68,7 +71,11 @@ public class JobService {
             return replay(tenant, idempotencyKey, hash).orElseThrow(() -> race);
         }
         metrics.jobSubmitted();
-        return new Submission(reader.find(tenant, id).orElseThrow(), false);
+        // A new job has no attempt, progress, metrics or model yet: answer without reading it back.
+        JobView view = new JobView(id, spec.name(), JobState.QUEUED, spec.labels(), spec.priority(), spec.maxRetries(), 0, 0,
+                json.valueToTree(spec), created, created, null, null, null, null,
+                new JobView.Progress(null, 0, parsed.totalSteps(), 0.0, null, null, null), Map.of(), false);
+        return new Submission(view, false);
     }
 
     private Optional<Submission> replay(String tenant, String key, String hash) {

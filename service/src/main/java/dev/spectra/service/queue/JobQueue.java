@@ -55,25 +55,31 @@ public class JobQueue {
                          String requestHash) {
     }
 
-    /** Inserts a QUEUED job with its SUBMITTED event and wakes idle workers (on commit). */
-    @Transactional
-    public void enqueue(NewJob job) {
-        jdbc.sql("""
+    /**
+     * Inserts a QUEUED job with its SUBMITTED event and wakes idle workers: one statement, one
+     * round trip (the NOTIFY is delivered when it commits).
+     *
+     * @return the job's creation time
+     */
+    public OffsetDateTime enqueue(NewJob job) {
+        return jdbc.sql("""
                 WITH job AS (
                     INSERT INTO jobs (id, tenant, name, labels, spec, state, priority, max_retries, accelerator, gpus,
                                       total_steps, idempotency_key, request_hash)
                     VALUES (:id, :tenant, :name, :labels::jsonb, :spec::jsonb, 'QUEUED', :priority, :maxRetries,
                             :accelerator, :gpus, :totalSteps, :key, :hash)
-                    RETURNING id)
-                INSERT INTO job_events (job_id, from_state, to_state, reason, message)
-                SELECT id, NULL, 'QUEUED', 'SUBMITTED', 'queued with priority ' || :priority FROM job
-                """)
+                    RETURNING id, created_at),
+                event AS (
+                    INSERT INTO job_events (job_id, from_state, to_state, reason, message)
+                    SELECT id, NULL, 'QUEUED', 'SUBMITTED', 'queued with priority ' || :priority FROM job)
+                SELECT created_at, pg_notify('%s', :accelerator) FROM job
+                """.formatted(CHANNEL_QUEUED))
                 .param("id", job.id()).param("tenant", job.tenant()).param("name", job.name())
                 .param("labels", job.labelsJson()).param("spec", job.specJson()).param("priority", job.priority())
                 .param("maxRetries", job.maxRetries()).param("accelerator", job.accelerator()).param("gpus", job.gpus())
                 .param("totalSteps", job.totalSteps()).param("key", job.idempotencyKey()).param("hash", job.requestHash())
-                .update();
-        jdbc.sql("SELECT pg_notify('" + CHANNEL_QUEUED + "', :acc)").param("acc", job.accelerator()).query().singleRow();
+                .query((rs, n) -> rs.getObject(1, OffsetDateTime.class))
+                .single();
     }
 
     /**
@@ -88,7 +94,7 @@ public class JobQueue {
                 WITH candidate AS (
                     SELECT id FROM jobs
                     WHERE state = 'QUEUED' AND run_after <= now()
-                      AND (accelerator = 'any' OR accelerator = :accelerator)
+                      AND accelerator IN ('any', :accelerator)
                       AND gpus <= :freeGpus
                     ORDER BY priority DESC, created_at, id
                     LIMIT 1

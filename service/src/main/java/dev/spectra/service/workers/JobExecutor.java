@@ -129,7 +129,7 @@ final class JobExecutor {
             ended(f, () -> tx.execute(s -> {
                 artifacts.saveModel(f, model, result.steps(), epoch);
                 return queue.finish(f, JobState.SUCCEEDED, Reason.COMPLETED,
-                        "trained " + result.steps() + " steps in " + Math.round(result.seconds()) + " s"
+                        String.format("trained %d steps in %.3f s", result.steps(), result.seconds())
                                 + (result.lastEpoch() == null ? "" : String.format(", test accuracy %.4f", result.lastEpoch().testAccuracy())));
             }), claimed, "succeeded");
         } else if (run.stopReason() == JobRun.StopReason.SHUTDOWN) {

@@ -43,6 +43,7 @@ import tools.jackson.databind.json.JsonMapper;
 public class WorkerRuntime implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(WorkerRuntime.class);
+    private static final long CLAIM_COOLDOWN_MILLIS = 100;
 
     private final WorkerProperties props;
     private final JobQueue queue;
@@ -116,15 +117,21 @@ public class WorkerRuntime implements SmartLifecycle {
                 executor.execute(claimed.get());
                 continue;
             }
-            synchronized (wake) {
-                if (!stopping) {
-                    try {
+            long idleSince = System.nanoTime();
+            try {
+                synchronized (wake) {
+                    if (!stopping) {
                         wake.wait(props.pollInterval().toMillis());
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return;
                     }
                 }
+                // Coalesce bursts of "job queued" hints: at most one empty claim per cooldown.
+                long rest = CLAIM_COOLDOWN_MILLIS - (System.nanoTime() - idleSince) / 1_000_000;
+                if (rest > 0 && !stopping) {
+                    Thread.sleep(rest);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
         }
     }

@@ -2,15 +2,11 @@ package dev.spectra.service.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.spectra.service.jobs.TimeOrderedIds;
 import dev.spectra.service.queue.ClaimedJob;
 import dev.spectra.service.queue.FencedOutException;
-import dev.spectra.service.queue.JobQueue;
 import dev.spectra.service.queue.JobState;
 import dev.spectra.service.queue.Reason;
 import dev.spectra.service.support.ServiceTestBase;
-import dev.spectra.service.workers.WorkerIdentity;
-import dev.spectra.service.workers.WorkerRepository;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,10 +24,6 @@ import tools.jackson.databind.JsonNode;
 class MetricHistoryTest extends ServiceTestBase {
 
     @Autowired
-    JobQueue queue;
-    @Autowired
-    WorkerRepository workers;
-    @Autowired
     MetricWriter writer;
 
     private ClaimedJob claimed;
@@ -39,11 +31,7 @@ class MetricHistoryTest extends ServiceTestBase {
 
     @BeforeEach
     void ownAJob() {
-        UUID id = TimeOrderedIds.next();
-        queue.enqueue(new JobQueue.NewJob(id, "default", "metrics-test", "{}", "{}", 999, 1, "gpu", 1, 5000, null, null));
-        WorkerIdentity w = new WorkerIdentity(UUID.randomUUID(), "metrics-gpu", "gpu", "JCublasBackend", 1, null, 1L << 30, 2, 1, 1, "t");
-        workers.register(w);
-        claimed = queue.claim(w.id(), w.name(), "gpu", 1, Duration.ofSeconds(60)).orElseThrow();
+        claimed = claimGpuJobAsTestWorker("metrics-test");
         Map<String, Long> series = writer.ensureSeries(claimed.fence(), List.of("loss", "acc"));
         lossSeries = series.get("loss");
     }

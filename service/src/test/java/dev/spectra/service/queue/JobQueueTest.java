@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spectra.service.support.ServiceTestBase;
 import dev.spectra.service.workers.WorkerIdentity;
-import dev.spectra.service.workers.WorkerRepository;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -17,7 +16,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * The claim statement under contention and its resource matching. The jobs here ask for a GPU
@@ -26,17 +24,8 @@ import org.springframework.beans.factory.annotation.Autowired;
  */
 class JobQueueTest extends ServiceTestBase {
 
-    @Autowired
-    JobQueue queue;
-
-    @Autowired
-    WorkerRepository workers;
-
     private WorkerIdentity worker(String accelerator, int devices) {
-        WorkerIdentity w = new WorkerIdentity(UUID.randomUUID(), "test-" + accelerator, accelerator,
-                accelerator.equals("gpu") ? "JCublasBackend" : "CpuBackend", devices, null, 1L << 30, 2, 1, 1, "test");
-        workers.register(w);
-        return w;
+        return registerWorker(accelerator, devices);
     }
 
     private UUID enqueue(String accelerator, int gpus, int priority) {

@@ -51,6 +51,12 @@ public abstract class ServiceTestBase {
     @Autowired
     protected JdbcClient jdbc;
 
+    @Autowired
+    protected dev.spectra.service.queue.JobQueue queue;
+
+    @Autowired
+    protected dev.spectra.service.workers.WorkerRepository workers;
+
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
         registry.add("spectra.db.url", TestDatabase::url);
@@ -162,5 +168,29 @@ public abstract class ServiceTestBase {
                  "optimizer": {"type": "adamw"}, "training": {"epochs": 1, "batchSize": 10},
                  "resources": {"accelerator": "gpu", "gpus": 1}}
                 """.formatted(name);
+    }
+
+    /** Registers a worker row (not a running worker) that drives the queue SQL directly. */
+    protected dev.spectra.service.workers.WorkerIdentity registerWorker(String accelerator, int devices) {
+        var w = new dev.spectra.service.workers.WorkerIdentity(UUID.randomUUID(), "test-" + accelerator, accelerator,
+                accelerator.equals("gpu") ? "JCublasBackend" : "CpuBackend", devices, null, 1L << 30, 2, 1, 1, "test");
+        workers.register(w);
+        return w;
+    }
+
+    /**
+     * A GPU job (so the service's own CPU worker never takes it) claimed by a registered GPU
+     * worker row: the test then holds the attempt's fence and can write as that worker.
+     */
+    protected dev.spectra.service.queue.ClaimedJob claimGpuJobAsTestWorker(String name) {
+        UUID id = dev.spectra.service.jobs.TimeOrderedIds.next();
+        queue.enqueue(new dev.spectra.service.queue.JobQueue.NewJob(id, "default", name, "{}", "{}", 999, 1, "gpu", 1,
+                5000, null, null));
+        var w = registerWorker("gpu", 1);
+        var c = queue.claim(w.id(), w.name(), "gpu", 1, Duration.ofMinutes(10)).orElseThrow();
+        if (!c.fence().jobId().equals(id)) {
+            throw new AssertionError("another GPU job was queued before " + id);
+        }
+        return c;
     }
 }

@@ -17,6 +17,9 @@ class ObservabilityTest extends ServiceTestBase {
     @Autowired
     FleetGauges fleet;
 
+    @Autowired
+    dev.spectra.service.workers.WorkerRuntime worker;
+
     @Test
     void healthProbesAreUp() {
         for (String p : List.of("/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness")) {
@@ -75,8 +78,13 @@ class ObservabilityTest extends ServiceTestBase {
     @Test
     void workersListShowsThisWorker() {
         JsonNode items = get("/api/v1/workers").json().get("items");
-        assertThat(items).isNotEmpty();
-        JsonNode w = items.get(0);
+        JsonNode w = null;
+        for (JsonNode item : items) {
+            if (item.get("id").asString().equals(worker.identity().id().toString())) {
+                w = item;
+            }
+        }
+        assertThat(w).as("this process's worker in " + items).isNotNull();
         assertThat(w.get("accelerator").asString()).isEqualTo("cpu");
         assertThat(w.get("state").asString()).isEqualTo("ACTIVE");
         assertThat(w.get("heartbeatAgeSeconds").asDouble()).isLessThan(5);
