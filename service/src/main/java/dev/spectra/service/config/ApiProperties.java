@@ -12,11 +12,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param sseHeartbeat     interval of the keep-alive comment on idle streams
  * @param sseMaxDuration   a stream is closed after this long; clients resume with Last-Event-ID
  * @param fleetRefresh     refresh period of the database-backed Prometheus gauges
+ * @param maxStreams       concurrent SSE streams this process serves (more are refused with 503)
  */
 @ConfigurationProperties("spectra.api")
 public record ApiProperties(@DefaultValue("true") boolean enabled,
                             @DefaultValue("500ms") Duration ssePollInterval,
                             @DefaultValue("15s") Duration sseHeartbeat,
                             @DefaultValue("30m") Duration sseMaxDuration,
-                            @DefaultValue("10s") Duration fleetRefresh) {
+                            @DefaultValue("10s") Duration fleetRefresh,
+                            @DefaultValue("1000") int maxStreams) {
 }

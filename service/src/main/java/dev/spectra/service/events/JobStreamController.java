@@ -1,7 +1,9 @@
 package dev.spectra.service.events;
 
+import dev.spectra.service.config.ApiProperties;
 import dev.spectra.service.jobs.JobReader;
 import dev.spectra.service.jobs.JobService;
+import dev.spectra.service.web.ApiException;
 import dev.spectra.service.web.CallerTenant;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -11,6 +13,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.UUID;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -27,11 +30,13 @@ public class JobStreamController {
     private final JobStreamHub hub;
     private final JobReader jobs;
     private final CallerTenant tenants;
+    private final int maxStreams;
 
-    public JobStreamController(JobStreamHub hub, JobReader jobs, CallerTenant tenants) {
+    public JobStreamController(JobStreamHub hub, JobReader jobs, CallerTenant tenants, ApiProperties props) {
         this.hub = hub;
         this.jobs = jobs;
         this.tenants = tenants;
+        this.maxStreams = props.maxStreams();
     }
 
     @GetMapping(path = "/api/v1/jobs/{id}/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
@@ -48,6 +53,10 @@ public class JobStreamController {
                              HttpServletRequest request) {
         if (!jobs.exists(tenants.of(request), id)) {
             throw JobService.notFound(id);
+        }
+        if (hub.subscribers() >= maxStreams) {
+            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "too-many-streams", "Service unavailable",
+                    "This instance already serves " + maxStreams + " streams; retry later or poll GET /api/v1/jobs/" + id);
         }
         return hub.subscribe(id, lastEventId);
     }
