@@ -1,5 +1,7 @@
 package dev.spectra.service.artifacts;
 
+import dev.spectra.service.audit.AuditLog;
+import dev.spectra.service.auth.Caller;
 import dev.spectra.service.jobs.JobReader;
 import dev.spectra.service.jobs.JobService;
 import dev.spectra.service.web.ApiException;
@@ -9,6 +11,7 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
+import java.util.Map;
 import java.util.UUID;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.http.ContentDisposition;
@@ -30,12 +33,14 @@ public class ModelController {
     private final BlobStore blobs;
     private final JobReader jobs;
     private final CallerTenant tenants;
+    private final AuditLog audit;
 
-    public ModelController(ArtifactStore artifacts, BlobStore blobs, JobReader jobs, CallerTenant tenants) {
+    public ModelController(ArtifactStore artifacts, BlobStore blobs, JobReader jobs, CallerTenant tenants, AuditLog audit) {
         this.artifacts = artifacts;
         this.blobs = blobs;
         this.jobs = jobs;
         this.tenants = tenants;
+        this.audit = audit;
     }
 
     @GetMapping(path = "/api/v1/jobs/{id}/model", produces = {"application/zip", "application/problem+json"})
@@ -54,6 +59,7 @@ public class ModelController {
         if (etag.equals(request.getHeader(HttpHeaders.IF_NONE_MATCH))) {
             return ResponseEntity.status(304).eTag(etag).build();
         }
+        audit.record(Caller.of(request), AuditLog.MODEL_DOWNLOADED, id, Map.of("sha256", m.sha256(), "bytes", m.sizeBytes()));
         return ResponseEntity.ok()
                 .contentType(MediaType.parseMediaType("application/zip"))
                 .contentLength(m.sizeBytes())

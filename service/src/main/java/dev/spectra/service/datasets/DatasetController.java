@@ -3,7 +3,10 @@ package dev.spectra.service.datasets;
 import dev.spectra.optim.data.Dataset;
 import dev.spectra.optim.data.DatasetException;
 import dev.spectra.optim.data.SyntheticDatasets;
+import dev.spectra.service.audit.AuditLog;
+import dev.spectra.service.auth.Caller;
 import dev.spectra.service.config.LimitsProperties;
+import dev.spectra.service.tenants.TenantQuota;
 import dev.spectra.service.web.FieldError;
 import dev.spectra.service.jobs.TimeOrderedIds;
 import dev.spectra.service.web.ApiException;
@@ -17,6 +20,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.net.URI;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.http.HttpStatus;
@@ -41,11 +45,16 @@ public class DatasetController {
     private final DatasetRepository datasets;
     private final LimitsProperties limits;
     private final CallerTenant tenants;
+    private final TenantQuota quota;
+    private final AuditLog audit;
 
-    public DatasetController(DatasetRepository datasets, LimitsProperties limits, CallerTenant tenants) {
+    public DatasetController(DatasetRepository datasets, LimitsProperties limits, CallerTenant tenants, TenantQuota quota,
+                             AuditLog audit) {
         this.datasets = datasets;
         this.limits = limits;
         this.tenants = tenants;
+        this.quota = quota;
+        this.audit = audit;
     }
 
     /** A built-in dataset a job can name without uploading anything. */
@@ -89,9 +98,13 @@ public class DatasetController {
         if (data.numClasses() < 2) {
             throw ApiException.invalid(INVALID, "Invalid dataset", List.of(FieldError.of("body", "needs at least two classes")));
         }
+        String tenant = tenants.of(request);
+        quota.checkUpload(tenant, data.size());
         UUID id = TimeOrderedIds.next();
-        DatasetInfo info = datasets.store(tenants.of(request), id, name, csv, options, data.size(), data.featureWidth(),
+        DatasetInfo info = datasets.store(tenant, id, name, csv, options, data.size(), data.featureWidth(),
                 data.numClasses());
+        audit.record(Caller.of(request), AuditLog.DATASET_UPLOADED, id, Map.of("name", name, "rows", data.size(),
+                "bytes", csv.length));
         return ResponseEntity.status(HttpStatus.CREATED).location(URI.create("/api/v1/datasets/" + id)).body(info);
     }
 

@@ -1,5 +1,7 @@
 package dev.spectra.service.jobs;
 
+import dev.spectra.service.audit.AuditLog;
+import dev.spectra.service.auth.Caller;
 import dev.spectra.service.config.LimitsProperties;
 import dev.spectra.service.queue.JobState;
 import dev.spectra.service.web.ApiException;
@@ -44,12 +46,14 @@ public class JobController {
     private final JobReader reader;
     private final CallerTenant tenants;
     private final LimitsProperties limits;
+    private final AuditLog audit;
 
-    public JobController(JobService jobs, JobReader reader, CallerTenant tenants, LimitsProperties limits) {
+    public JobController(JobService jobs, JobReader reader, CallerTenant tenants, LimitsProperties limits, AuditLog audit) {
         this.jobs = jobs;
         this.reader = reader;
         this.tenants = tenants;
         this.limits = limits;
+        this.audit = audit;
     }
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
@@ -60,6 +64,8 @@ public class JobController {
     @ApiResponse(responseCode = "201", description = "Job queued (or replayed)")
     @ApiResponse(responseCode = "400", description = "Invalid job spec", content = @Content(mediaType = "application/problem+json"))
     @ApiResponse(responseCode = "409", description = "Idempotency-Key reused with a different body",
+            content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "429", description = "The tenant's queue is full (tenant-limit-exceeded)",
             content = @Content(mediaType = "application/problem+json"))
     public ResponseEntity<JobView> submit(
             @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "Job spec", content = @Content(
@@ -72,6 +78,8 @@ public class JobController {
         var response = ResponseEntity.status(HttpStatus.CREATED).location(URI.create("/api/v1/jobs/" + s.job().id()));
         if (s.replayed()) {
             response.header("Idempotent-Replayed", "true");
+        } else {
+            audit.record(Caller.of(request), AuditLog.JOB_SUBMITTED, s.job().id(), Map.of("name", s.job().name()));
         }
         return response.body(s.job());
     }
@@ -130,7 +138,9 @@ public class JobController {
     @ApiResponse(responseCode = "202", description = "Cancel accepted")
     @ApiResponse(responseCode = "409", description = "Job already finished", content = @Content(mediaType = "application/problem+json"))
     public ResponseEntity<JobView> cancel(@PathVariable("id") UUID id, HttpServletRequest request) {
-        return ResponseEntity.status(HttpStatus.ACCEPTED).body(jobs.cancel(tenants.of(request), id));
+        JobView job = jobs.cancel(tenants.of(request), id);
+        audit.record(Caller.of(request), AuditLog.JOB_CANCELLED, id, Map.of("state", job.state().name()));
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(job);
     }
 
     /** The events of a job after {@code after} (an event id), oldest first. */

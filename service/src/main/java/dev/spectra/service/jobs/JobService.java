@@ -4,6 +4,7 @@ import dev.spectra.service.jobs.spec.JobSpecParser;
 import dev.spectra.service.metrics.ServiceMetrics;
 import dev.spectra.service.queue.JobQueue;
 import dev.spectra.service.queue.JobState;
+import dev.spectra.service.tenants.TenantQuota;
 import dev.spectra.service.web.ApiException;
 import java.time.OffsetDateTime;
 import java.util.Map;
@@ -12,6 +13,7 @@ import java.util.UUID;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -27,15 +29,19 @@ public class JobService {
     private final JdbcClient jdbc;
     private final JsonMapper json;
     private final ServiceMetrics metrics;
+    private final TenantQuota quota;
+    private final TransactionTemplate tx;
 
     public JobService(JobSpecParser parser, JobQueue queue, JobReader reader, JdbcClient jdbc, JsonMapper json,
-                      ServiceMetrics metrics) {
+                      ServiceMetrics metrics, TenantQuota quota, TransactionTemplate tx) {
         this.parser = parser;
         this.queue = queue;
         this.reader = reader;
         this.jdbc = jdbc;
         this.json = json;
         this.metrics = metrics;
+        this.quota = quota;
+        this.tx = tx;
     }
 
     /** @param replayed true when an Idempotency-Key matched an earlier identical submission */
@@ -59,13 +65,18 @@ public class JobService {
             }
         }
         JobSpecParser.Parsed parsed = parser.parse(tenant, body);
-        UUID id = TimeOrderedIds.next();
         var spec = parsed.spec();
+        quota.checkSpec(tenant, spec.training().get("epochs") instanceof Number n ? n.intValue() : 0, parsed.parameters());
+        UUID id = TimeOrderedIds.next();
+        JobQueue.NewJob job = new JobQueue.NewJob(id, tenant, spec.name(), json.writeValueAsString(spec.labels()),
+                json.writeValueAsString(spec), spec.priority(), spec.maxRetries(), spec.resources().accelerator(),
+                spec.resources().gpus(), parsed.totalSteps(), idempotencyKey, hash);
         OffsetDateTime created;
         try {
-            created = queue.enqueue(new JobQueue.NewJob(id, tenant, spec.name(), json.writeValueAsString(spec.labels()),
-                    json.writeValueAsString(spec), spec.priority(), spec.maxRetries(), spec.resources().accelerator(),
-                    spec.resources().gpus(), parsed.totalSteps(), idempotencyKey, hash));
+            created = tx.execute(status -> {
+                quota.admitQueued(tenant);
+                return queue.enqueue(job);
+            });
         } catch (DuplicateKeyException race) {
             // Another request with the same key won the insert: answer as its replay.
             return replay(tenant, idempotencyKey, hash).orElseThrow(() -> race);

@@ -1,5 +1,6 @@
 package dev.spectra.service.queue;
 
+import dev.spectra.service.config.LimitsProperties;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -10,6 +11,7 @@ import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The job queue: every statement that moves a job between {@link JobState}s lives here, next to
@@ -43,10 +45,17 @@ public class JobQueue {
     /** NOTIFY channel: a running job should stop (payload: job id). */
     public static final String CHANNEL_CANCEL = "spectra_job_cancel";
 
-    private final JdbcClient jdbc;
+    /** Advisory lock key that serializes claims, so per-tenant running limits are exact. */
+    private static final long CLAIM_LOCK = 0x5350454354524131L;
 
-    public JobQueue(JdbcClient jdbc) {
+    private final JdbcClient jdbc;
+    private final LimitsProperties limits;
+    private final String runningOverrides;
+
+    public JobQueue(JdbcClient jdbc, LimitsProperties limits, JsonMapper json) {
         this.jdbc = jdbc;
+        this.limits = limits;
+        this.runningOverrides = json.writeValueAsString(limits.runningJobOverrides());
     }
 
     /** A new job as the API stores it. */
@@ -87,15 +96,23 @@ public class JobQueue {
      * with resource matching ({@code any} jobs run anywhere; {@code cpu}/{@code gpu} jobs only on
      * that kind of worker, and never needing more GPUs than are free), the state change, the
      * new fence, the attempt with its lease and the event.
+     * <p>
+     * A job whose tenant already runs {@code max-running-jobs} jobs is skipped (it waits, the
+     * next tenant's job is claimed). Claims take one transaction-scoped advisory lock first, so the
+     * count each claim sees includes every earlier claim: a claim is one short statement, so
+     * serializing them costs far less than a worker's job takes.
      */
     @Transactional
     public Optional<ClaimedJob> claim(UUID workerId, String workerName, String accelerator, int freeGpus, Duration lease) {
+        jdbc.sql("SELECT pg_advisory_xact_lock(:key)").param("key", CLAIM_LOCK).query().singleRow();
         return jdbc.sql("""
                 WITH candidate AS (
                     SELECT id FROM jobs
                     WHERE state = 'QUEUED' AND run_after <= now()
                       AND accelerator IN ('any', :accelerator)
                       AND gpus <= :freeGpus
+                      AND (SELECT count(*) FROM jobs r WHERE r.tenant = jobs.tenant AND r.state IN ('RUNNING', 'CANCELLING'))
+                          < coalesce((CAST(:runningOverrides AS jsonb) ->> jobs.tenant)::int, :maxRunning)
                     ORDER BY priority DESC, created_at, id
                     LIMIT 1
                     FOR UPDATE SKIP LOCKED),
@@ -121,6 +138,7 @@ public class JobQueue {
                 FROM claimed c JOIN attempt a ON a.job_id = c.id
                 """)
                 .param("accelerator", accelerator).param("freeGpus", freeGpus).param("worker", workerId)
+                .param("runningOverrides", runningOverrides).param("maxRunning", limits.maxRunningJobs())
                 .param("workerName", workerName).param("leaseSeconds", lease.toMillis() / 1000.0)
                 .query((rs, n) -> new ClaimedJob(
                         new Fence(rs.getObject("id", UUID.class), rs.getLong("attempt_id"), rs.getInt("attempt_count"),

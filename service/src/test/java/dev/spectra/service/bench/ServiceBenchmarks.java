@@ -237,6 +237,7 @@ class ServiceBenchmarks extends ServiceTestBase {
         c.setRequestMethod("POST");
         c.setDoOutput(true);
         c.setRequestProperty("Content-Type", "application/json");
+        c.setRequestProperty("Authorization", "Bearer " + ADMIN_TOKEN);
         c.setFixedLengthStreamingMode(body.length);
         try (var out = c.getOutputStream()) {
             out.write(body);

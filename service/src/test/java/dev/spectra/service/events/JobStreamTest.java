@@ -23,7 +23,7 @@ class JobStreamTest extends ServiceTestBase {
     }
 
     private List<Sse> readStream(UUID id, String lastEventId, Duration max) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri("/api/v1/jobs/" + id + "/stream"))
+        HttpRequest.Builder b = authorized("/api/v1/jobs/" + id + "/stream")
                 .header("Accept", "text/event-stream").timeout(max);
         if (lastEventId != null) {
             b.header("Last-Event-ID", lastEventId);

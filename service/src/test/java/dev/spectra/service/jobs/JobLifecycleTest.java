@@ -51,7 +51,7 @@ class JobLifecycleTest extends ServiceTestBase {
                 .param("id", id).query(Long.class).list();
         assertThat(checkpointSteps).containsExactly(20L, 30L);
 
-        HttpResponse<byte[]> model = HTTP.send(HttpRequest.newBuilder(uri("/api/v1/jobs/" + id + "/model")).build(),
+        HttpResponse<byte[]> model = HTTP.send(authorized("/api/v1/jobs/" + id + "/model").build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         assertThat(model.statusCode()).isEqualTo(200);
         assertThat(model.headers().firstValue("Content-Type")).hasValue("application/zip");

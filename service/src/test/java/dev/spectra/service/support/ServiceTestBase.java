@@ -38,9 +38,13 @@ import tools.jackson.databind.json.JsonMapper;
                 "spectra.limits.max-request-bytes=64KB",
                 "spectra.limits.max-upload-bytes=256KB",
                 "spectra.limits.max-epochs=500",
+                "spectra.auth.bootstrap-token=" + ServiceTestBase.ADMIN_TOKEN,
                 "logging.level.dev.spectra=INFO"
         })
 public abstract class ServiceTestBase {
+
+    /** The bootstrap admin token (tenant {@code default}) every helper below sends unless told otherwise. */
+    public static final String ADMIN_TOKEN = "test-bootstrap-token-0123456789abcdef";
 
     protected static final JsonMapper JSON = JsonMapper.builder().build();
     protected static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -89,7 +93,21 @@ public abstract class ServiceTestBase {
         return post(path, jsonBody, Map.of());
     }
 
+    /** An authenticated builder for requests sent with a client other than {@link #send}. */
+    protected HttpRequest.Builder authorized(String path) {
+        return HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + ADMIN_TOKEN);
+    }
+
+    /** Sends with the admin token (unless the request already carries an Authorization header). */
     protected Response send(HttpRequest.Builder b) {
+        return sendAs(ADMIN_TOKEN, b);
+    }
+
+    /** Sends with {@code token} as bearer, or with no Authorization header when it is null. */
+    protected Response sendAs(String token, HttpRequest.Builder b) {
+        if (token != null && b.copy().build().headers().firstValue("Authorization").isEmpty()) {
+            b.header("Authorization", "Bearer " + token);
+        }
         try {
             HttpResponse<String> r = HTTP.send(b.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
             JsonNode node = null;

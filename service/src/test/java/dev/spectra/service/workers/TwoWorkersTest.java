@@ -26,6 +26,8 @@ class TwoWorkersTest extends ServiceTestBase {
         return new SpringApplicationBuilder(SpectraApplication.class)
                 .run("--spectra.db.url=" + TestDatabase.url(), "--spectra.db.user=" + TestDatabase.user(),
                         "--spectra.api.enabled=false", "--spectra.worker.name=" + name, "--server.port=0",
+                        // a worker apart from the API proves itself with a token, as the chart's pods do
+                        "--spectra.auth.worker-token=" + ADMIN_TOKEN,
                         "--spectra.worker.poll-interval=200ms", "--spectra.worker.metric-flush-interval=200ms",
                         "--spectra.worker.heartbeat-interval=500ms", "--spectra.worker.lease-duration=5s",
                         "--spring.main.banner-mode=off");
