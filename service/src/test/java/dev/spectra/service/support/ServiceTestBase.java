@@ -39,6 +39,12 @@ import tools.jackson.databind.json.JsonMapper;
                 "spectra.limits.max-upload-bytes=256KB",
                 "spectra.limits.max-epochs=500",
                 "spectra.auth.bootstrap-token=" + ServiceTestBase.ADMIN_TOKEN,
+                // per-tenant limits exercised by TenantLimitsTest; every other tenant has the defaults
+                "spectra.limits.tenants.limited.max-queued-jobs=2",
+                "spectra.limits.tenants.limited.max-epochs=3",
+                "spectra.limits.tenants.limited.max-parameters=5000",
+                "spectra.limits.tenants.limited.max-dataset-rows=10",
+                "spectra.limits.tenants.capped.max-running-jobs=1",
                 "logging.level.dev.spectra=INFO"
         })
 public abstract class ServiceTestBase {
@@ -91,6 +97,22 @@ public abstract class ServiceTestBase {
 
     protected Response post(String path, String jsonBody) {
         return post(path, jsonBody, Map.of());
+    }
+
+    /** Creates a token through the admin API and returns its plaintext. */
+    protected String createToken(String name, String tenant, String... scopes) {
+        String body = JSON.createObjectNode().put("name", name).put("tenant", tenant)
+                .set("scopes", JSON.valueToTree(scopes)).toString();
+        Response r = post("/api/v1/tokens", body);
+        if (r.status() != 201) {
+            throw new AssertionError("token creation failed: " + r.status() + " " + r.body());
+        }
+        return r.json().get("token").asString();
+    }
+
+    /** GET with {@code token} (none when null). */
+    protected Response getAs(String token, String path) {
+        return sendAs(token, HttpRequest.newBuilder(uri(path)).GET());
     }
 
     /** An authenticated builder for requests sent with a client other than {@link #send}. */
