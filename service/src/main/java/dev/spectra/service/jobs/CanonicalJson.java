@@ -51,6 +51,9 @@ public final class CanonicalJson {
                 write(n.get(i), sb);
             }
             sb.append(']');
+        } else if (n.isNumber() && !n.isIntegralNumber() && !Double.isFinite(n.doubleValue())) {
+            // 1e400 parses as Infinity, which has no decimal form; the spec validation rejects it later
+            sb.append(n.doubleValue());
         } else if (n.isNumber()) {
             sb.append(n.isIntegralNumber() ? n.bigIntegerValue().toString() : n.decimalValue().stripTrailingZeros().toPlainString());
         } else if (n.isString()) {
