@@ -106,6 +106,10 @@ class TokenLifecycleTest extends ServiceTestBase {
         Response docs = getAs(null, "/v3/api-docs");
         assertThat(docs.status()).isEqualTo(200);
         assertThat(docs.json().at("/components/securitySchemes/bearer/scheme").asString()).isEqualTo("bearer");
+        // nothing else of the actuator is exposed, with or without a token
+        for (String path : List.of("/actuator/env", "/actuator/beans", "/actuator/heapdump", "/actuator/configprops")) {
+            assertThat(getAs(ADMIN_TOKEN, path).status()).as(path).isEqualTo(404);
+        }
     }
 
     @Test
