@@ -74,12 +74,10 @@ public class JobController {
             @Parameter(description = "Makes retries of this submission safe")
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
             HttpServletRequest request) {
-        JobService.Submission s = jobs.submit(tenants.of(request), body, idempotencyKey);
+        JobService.Submission s = jobs.submit(Caller.of(request), body, idempotencyKey);
         var response = ResponseEntity.status(HttpStatus.CREATED).location(URI.create("/api/v1/jobs/" + s.job().id()));
         if (s.replayed()) {
             response.header("Idempotent-Replayed", "true");
-        } else {
-            audit.record(Caller.of(request), AuditLog.JOB_SUBMITTED, s.job().id(), Map.of("name", s.job().name()));
         }
         return response.body(s.job());
     }

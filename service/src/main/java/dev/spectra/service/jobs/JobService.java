@@ -1,5 +1,7 @@
 package dev.spectra.service.jobs;
 
+import dev.spectra.service.audit.AuditLog;
+import dev.spectra.service.auth.Caller;
 import dev.spectra.service.jobs.spec.JobSpecParser;
 import dev.spectra.service.metrics.ServiceMetrics;
 import dev.spectra.service.queue.JobQueue;
@@ -31,9 +33,10 @@ public class JobService {
     private final ServiceMetrics metrics;
     private final TenantQuota quota;
     private final TransactionTemplate tx;
+    private final AuditLog audit;
 
     public JobService(JobSpecParser parser, JobQueue queue, JobReader reader, JdbcClient jdbc, JsonMapper json,
-                      ServiceMetrics metrics, TenantQuota quota, TransactionTemplate tx) {
+                      ServiceMetrics metrics, TenantQuota quota, TransactionTemplate tx, AuditLog audit) {
         this.parser = parser;
         this.queue = queue;
         this.reader = reader;
@@ -42,6 +45,7 @@ public class JobService {
         this.metrics = metrics;
         this.quota = quota;
         this.tx = tx;
+        this.audit = audit;
     }
 
     /** @param replayed true when an Idempotency-Key matched an earlier identical submission */
@@ -52,7 +56,8 @@ public class JobService {
      * Validates and queues a job. With an {@code idempotencyKey}, a repeat of the same body
      * returns the job created the first time; a different body under the same key is a 409.
      */
-    public Submission submit(String tenant, JsonNode body, String idempotencyKey) {
+    public Submission submit(Caller caller, JsonNode body, String idempotencyKey) {
+        String tenant = caller.tenant();
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > MAX_IDEMPOTENCY_KEY_LENGTH)) {
             throw ApiException.badRequest("invalid-idempotency-key",
                     "Idempotency-Key must be 1 to " + MAX_IDEMPOTENCY_KEY_LENGTH + " characters");
@@ -73,9 +78,12 @@ public class JobService {
                 spec.resources().gpus(), parsed.totalSteps(), idempotencyKey, hash);
         OffsetDateTime created;
         try {
+            // one transaction (one commit): the tenant's queue check, the job and its audit row
             created = tx.execute(status -> {
                 quota.admitQueued(tenant);
-                return queue.enqueue(job);
+                OffsetDateTime at = queue.enqueue(job);
+                audit.record(caller, AuditLog.JOB_SUBMITTED, id, Map.of("name", spec.name()));
+                return at;
             });
         } catch (DuplicateKeyException race) {
             // Another request with the same key won the insert: answer as its replay.

@@ -46,7 +46,9 @@ import org.springframework.beans.factory.annotation.Autowired;
 @org.springframework.test.context.TestPropertySource(properties = {
         // production cadence for the worker's background writes during the training comparison
         "spectra.worker.metric-flush-interval=1s", "spectra.worker.heartbeat-interval=5s",
-        "spectra.worker.lease-duration=30s"})
+        "spectra.worker.lease-duration=30s",
+        // the submission benchmark queues 7000 GPU jobs for one tenant
+        "spectra.limits.max-queued-jobs=1000000"})
 class ServiceBenchmarks extends ServiceTestBase {
 
     private static final Path OUT = Path.of("target", "service-benchmarks.txt");
