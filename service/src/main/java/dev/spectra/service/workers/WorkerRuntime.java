@@ -12,6 +12,7 @@ import dev.spectra.service.queue.JobState;
 import dev.spectra.service.queue.WorkerCommand;
 import dev.spectra.service.training.TrainingDataLoader;
 import io.micrometer.core.instrument.Gauge;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.context.SmartLifecycle;
 import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.TransactionException;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -44,6 +46,8 @@ public class WorkerRuntime implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(WorkerRuntime.class);
     private static final long CLAIM_COOLDOWN_MILLIS = 100;
+    /** Longest wait between metric flush retries while the database is unreachable. */
+    private static final Duration MAX_RETRY_DELAY = Duration.ofSeconds(5);
 
     private final WorkerProperties props;
     private final JobQueue queue;
@@ -52,6 +56,7 @@ public class WorkerRuntime implements SmartLifecycle {
     private final ServiceMetrics metrics;
     private final RunningJobs running = new RunningJobs();
     private final JobExecutor executor;
+    private final DatabaseBackoff backoff;
     private final Object wake = new Object();
     private final Object claimLock = new Object();
     private final List<Thread> slots = new ArrayList<>();
@@ -70,7 +75,9 @@ public class WorkerRuntime implements SmartLifecycle {
         this.workers = workers;
         this.dataSource = dataSource;
         this.metrics = metrics;
-        this.executor = new JobExecutor(queue, metricWriter, artifacts, data, metrics, tx, json, props, limits, running);
+        this.backoff = new DatabaseBackoff(props.metricFlushInterval(), MAX_RETRY_DELAY);
+        this.executor = new JobExecutor(queue, metricWriter, artifacts, data, metrics, tx, json, props, limits, running,
+                backoff, () -> stopping);
     }
 
     /** This worker's registration (null before start). */
@@ -110,7 +117,7 @@ public class WorkerRuntime implements SmartLifecycle {
                                 identity.devices() - running.gpusInUse(), props.leaseDuration());
                     }
                 }
-            } catch (DataAccessException e) {
+            } catch (DataAccessException | TransactionException e) {
                 warnDb("claim", e);
             }
             if (claimed.isPresent()) {
@@ -168,32 +175,41 @@ public class WorkerRuntime implements SmartLifecycle {
                     run.stop(JobRun.StopReason.CANCELLED);
                 }
             }
-        } catch (DataAccessException e) {
+            if (backoff.succeeded()) {
+                log.info("Worker {}: database reachable again; flushing buffered metrics", identity.name());
+            }
+        } catch (DataAccessException | TransactionException e) {
             warnDb("heartbeat", e);
         } catch (RuntimeException e) {
             log.error("Heartbeat failed", e);
         }
     }
 
+    /** The periodic flush; while the database is unreachable it retries only as often as the back-off allows. */
     private void flushAll() {
+        if (!backoff.due()) {
+            return;
+        }
         for (JobRun run : running.all()) {
             try {
                 executor.flush(run);
+                backoff.succeeded();
             } catch (FencedOutException e) {
                 run.stop(JobRun.StopReason.LOST);
-            } catch (DataAccessException e) {
-                warnDb("metric flush", e);
+            } catch (DataAccessException | TransactionException e) {
+                executor.databaseFailed("metric flush", e);
+                return;
             } catch (RuntimeException e) {
                 log.error("Metric flush of job {} failed", run.fence().jobId(), e);
             }
         }
     }
 
-    private void warnDb(String what, DataAccessException e) {
+    private void warnDb(String what, RuntimeException e) {
         long now = System.currentTimeMillis();
         if (now - lastDbWarning > 30_000) {
             lastDbWarning = now;
-            log.warn("Worker {} failed: database unavailable ({}); retrying", what, e.getMostSpecificCause().getMessage());
+            log.warn("Worker {} failed: database unavailable ({}); retrying", what, e.getMessage());
         }
     }
 
@@ -229,7 +245,7 @@ public class WorkerRuntime implements SmartLifecycle {
         }
         try {
             workers.markStopped(identity.id());
-        } catch (DataAccessException e) {
+        } catch (DataAccessException | TransactionException e) {
             warnDb("deregistration", e);
         }
         started = false;
