@@ -227,12 +227,15 @@ final class JobExecutor {
         }
     }
 
+    /** The innermost cause that says something (an EOFException at the bottom has no message). */
     private static String rootMessage(RuntimeException e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
+        String msg = e.getMessage();
+        for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
+            if (t.getMessage() != null) {
+                msg = t.getMessage();
+            }
         }
-        return t.getMessage();
+        return msg;
     }
 
     /** Writes the buffered points and progress; a CANCELLING state in the answer stops the run. */
