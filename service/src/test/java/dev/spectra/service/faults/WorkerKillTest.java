@@ -134,6 +134,39 @@ class WorkerKillTest extends ServiceTestBase {
         }
     }
 
+    @Test
+    void aStoppedWorkerCheckpointsAndReleasesWithinItsDeadlineAndTheNextWorkerResumesThere() {
+        UUID id;
+        long closeMillis;
+        try (ConfigurableApplicationContext leaving = worker("leaving-worker", TestDatabase.url(DB),
+                "--spectra.worker.shutdown-grace=10s")) {
+            id = submit(job("stopped-midway"));
+            awaitJob(id, Duration.ofMinutes(2), j -> "RUNNING".equals(j.get("state").asString())
+                    && j.at("/progress/step").asLong() > 150);
+            long t0 = System.nanoTime();
+            leaving.close(); // what SIGTERM does
+            closeMillis = (System.nanoTime() - t0) / 1_000_000;
+        }
+        System.out.printf("graceful shutdown: worker context closed in %d ms%n", closeMillis);
+        assertThat(closeMillis).as("within spectra.worker.shutdown-grace").isLessThan(10_000);
+        JsonNode released = job(id);
+        assertThat(released.get("state").asString()).isEqualTo("QUEUED");
+        assertThat(released.get("retriesUsed").asInt()).isZero();
+        assertThat(reasons(jdbc, id)).containsExactly("SUBMITTED", "CLAIMED", "WORKER_SHUTDOWN");
+        long checkpointStep = jdbc.sql("SELECT max(step) FROM artifacts WHERE job_id = :id AND kind = 'CHECKPOINT'")
+                .param("id", id).query(Long.class).single();
+        assertThat(jdbc.sql("SELECT message FROM job_events WHERE job_id = :id AND reason = 'WORKER_SHUTDOWN'").param("id", id)
+                .query(String.class).single()).contains("at step " + checkpointStep);
+        assertThat(checkpointStep % 100).as("an extra checkpoint at the stop, not the last periodic one").isNotZero();
+
+        try (ConfigurableApplicationContext next = worker("next-worker", TestDatabase.url(DB))) {
+            JsonNode done = awaitState(id, "SUCCEEDED", Duration.ofMinutes(2));
+            assertThat(done.at("/attempt/resumedFromStep").asLong()).isEqualTo(checkpointStep);
+            assertThat(done.get("retriesUsed").asInt()).isZero();
+            assertThat(lossSteps(jdbc, id)).containsExactlyElementsOf(LongStream.rangeClosed(1, 1200).boxed().toList());
+        }
+    }
+
     /** Everything a zombie could touch for this job, as one comparable string. */
     private String snapshot(UUID id) {
         return jdbc.sql("""
