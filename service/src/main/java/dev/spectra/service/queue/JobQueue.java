@@ -279,12 +279,14 @@ public class JobQueue {
     }
 
     /**
-     * The worker's heartbeat: touches its row, renews the lease of each of its attempts that
-     * still owns its job, and reports every running attempt with its job's state, so the worker
-     * learns about cancels and about attempts it lost.
+     * The worker's heartbeat: touches its row, renews the lease of each attempt in
+     * {@code runningAttempts} (the ones it is actually training) that still owns its job, and
+     * reports every running attempt of the worker with its job's state, so the worker learns about
+     * cancels and about attempts it lost. An attempt the worker no longer trains (it gave up on it)
+     * is not renewed: its lease lapses and the reaper requeues the job.
      */
     @Transactional
-    public List<WorkerCommand> heartbeat(UUID workerId, String workerState, Duration lease) {
+    public List<WorkerCommand> heartbeat(UUID workerId, String workerState, Duration lease, long[] runningAttempts) {
         return jdbc.sql("""
                 WITH worker AS (
                     UPDATE workers SET last_heartbeat_at = now(), state = :state WHERE id = :worker AND state <> 'STOPPED'),
@@ -292,12 +294,14 @@ public class JobQueue {
                     UPDATE attempts a SET lease_expires_at = now() + make_interval(secs => :leaseSeconds)
                     FROM jobs j
                     WHERE a.worker_id = :worker AND a.state = 'RUNNING' AND j.id = a.job_id AND j.fence = a.fence
+                      AND a.id = ANY(:attempts::bigint[])
                     RETURNING a.id)
                 SELECT a.id, a.job_id, (r.id IS NOT NULL) AS owned, j.state
                 FROM attempts a JOIN jobs j ON j.id = a.job_id LEFT JOIN renewed r ON r.id = a.id
                 WHERE a.worker_id = :worker AND a.state = 'RUNNING'
                 """)
                 .param("worker", workerId).param("state", workerState).param("leaseSeconds", lease.toMillis() / 1000.0)
+                .param("attempts", runningAttempts)
                 .query(JobQueue::command)
                 .list();
     }

@@ -170,7 +170,7 @@ final class JobExecutor {
     }
 
     /**
-     * The periodic checkpoint. During a database outage it is skipped (training goes on; the next
+     * The periodic checkpoint, preceded by a flush of the metric buffer. During a database outage it is skipped (training goes on; the next
      * one is taken at the next cadence): a restart then resumes from an older checkpoint, which only
      * costs the steps in between.
      */
@@ -180,6 +180,10 @@ final class JobExecutor {
             return;
         }
         try {
+            // Points up to the checkpoint's step must be stored before the checkpoint is: a successor
+            // resumes after cp.step() and only writes later steps, so anything still buffered here
+            // would otherwise be a permanent gap in the curves if this worker dies next.
+            flush(run);
             artifacts.saveCheckpoint(run.fence(), cp, props.checkpointsToKeep());
             backoff.succeeded();
         } catch (DataAccessException | TransactionException e) {
@@ -209,11 +213,17 @@ final class JobExecutor {
                     throw e;
                 }
                 databaseFailed(what, e);
-                try {
-                    Thread.sleep(Math.max(1, backoff.currentDelay().toMillis()));
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw e;
+                // sleep the back-off in short naps, so a heartbeat's news that the attempt was lost
+                // (or a shutdown) ends the wait at once
+                long wakeAt = System.nanoTime() + backoff.currentDelay().toNanos();
+                while (System.nanoTime() - wakeAt < 0 && !stopping.getAsBoolean()
+                        && (run == null || run.stopReason() != JobRun.StopReason.LOST)) {
+                    try {
+                        Thread.sleep(50);
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                        throw e;
+                    }
                 }
             }
         }

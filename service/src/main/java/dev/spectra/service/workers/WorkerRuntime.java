@@ -14,6 +14,7 @@ import dev.spectra.service.training.TrainingDataLoader;
 import io.micrometer.core.instrument.Gauge;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,7 +47,8 @@ public class WorkerRuntime implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(WorkerRuntime.class);
     private static final long CLAIM_COOLDOWN_MILLIS = 100;
-    /** Longest wait between metric flush retries while the database is unreachable. */
+    /** Waits between write retries while the database is unreachable: doubling from the first to the longest. */
+    private static final Duration FIRST_RETRY_DELAY = Duration.ofMillis(200);
     private static final Duration MAX_RETRY_DELAY = Duration.ofSeconds(5);
 
     private final WorkerProperties props;
@@ -75,7 +77,7 @@ public class WorkerRuntime implements SmartLifecycle {
         this.workers = workers;
         this.dataSource = dataSource;
         this.metrics = metrics;
-        this.backoff = new DatabaseBackoff(props.metricFlushInterval(), MAX_RETRY_DELAY);
+        this.backoff = new DatabaseBackoff(FIRST_RETRY_DELAY, MAX_RETRY_DELAY);
         this.executor = new JobExecutor(queue, metricWriter, artifacts, data, metrics, tx, json, props, limits, running,
                 backoff, () -> stopping);
     }
@@ -162,10 +164,15 @@ public class WorkerRuntime implements SmartLifecycle {
 
     private void heartbeat() {
         try {
-            List<WorkerCommand> commands = queue.heartbeat(identity.id(), stopping ? "DRAINING" : "ACTIVE", props.leaseDuration());
+            // Taken before the query: a job claimed after this point may not be in the answer yet and
+            // must not be mistaken for a lost one (its claim committed before it was registered).
+            Collection<JobRun> runs = running.all();
+            long[] attempts = runs.stream().mapToLong(r -> r.fence().attemptId()).toArray();
+            List<WorkerCommand> commands = queue.heartbeat(identity.id(), stopping ? "DRAINING" : "ACTIVE",
+                    props.leaseDuration(), attempts);
             Map<Long, WorkerCommand> byAttempt = commands.stream()
                     .collect(Collectors.toMap(WorkerCommand::attemptId, Function.identity()));
-            for (JobRun run : running.all()) {
+            for (JobRun run : runs) {
                 WorkerCommand c = byAttempt.get(run.fence().attemptId());
                 if (c == null || !c.owned()) {
                     log.warn("Job {} attempt {} is no longer owned by this worker; stopping it", run.fence().jobId(),

@@ -2,8 +2,9 @@ package dev.spectra.service.faults;
 
 import dev.spectra.service.SpectraApplication;
 import dev.spectra.service.support.TestDatabase;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -20,13 +21,18 @@ final class FaultTestSupport {
      * fast heartbeats, a 2 s lease and a 1 s connection timeout.
      */
     static ConfigurableApplicationContext worker(String name, String jdbcUrl, String... extra) {
-        List<String> args = new ArrayList<>(List.of("--spectra.db.url=" + jdbcUrl, "--spectra.db.user=" + TestDatabase.user(),
+        Map<String, String> args = new LinkedHashMap<>();
+        for (String a : List.of("--spectra.db.url=" + jdbcUrl, "--spectra.db.user=" + TestDatabase.user(),
                 "--spectra.db.connection-timeout=1s", "--spectra.api.enabled=false", "--spectra.worker.name=" + name,
                 "--server.port=0", "--spectra.worker.poll-interval=200ms", "--spectra.worker.metric-flush-interval=200ms",
                 "--spectra.worker.heartbeat-interval=300ms", "--spectra.worker.lease-duration=2s",
-                "--spectra.worker.retry-backoff=200ms", "--spring.main.banner-mode=off"));
-        args.addAll(List.of(extra));
-        return new SpringApplicationBuilder(SpectraApplication.class).run(args.toArray(String[]::new));
+                "--spectra.worker.retry-backoff=200ms", "--spring.main.banner-mode=off")) {
+            args.put(a.substring(0, a.indexOf('=')), a);
+        }
+        for (String a : extra) { // an argument given twice would be bound as a list: extra ones replace defaults
+            args.put(a.substring(0, a.indexOf('=')), a);
+        }
+        return new SpringApplicationBuilder(SpectraApplication.class).run(args.values().toArray(String[]::new));
     }
 
     /** The steps of a job's loss series, in order (duplicates would show: the key is (series, step)). */

@@ -96,7 +96,7 @@ class LeaseReaperTest extends ReaperTestSupport {
         assertThat(get("/api/v1/workers").json().get("items").valueStream()
                 .filter(n -> n.get("id").asString().equals(w.id().toString())).findFirst().orElseThrow()
                 .get("state").asString()).isEqualTo("LOST");
-        queue.heartbeat(w.id(), "ACTIVE", Duration.ofSeconds(5));
+        queue.heartbeat(w.id(), "ACTIVE", Duration.ofSeconds(5), new long[0]);
         assertThat(workerState(w.id())).isEqualTo("ACTIVE");
         workers.markStopped(w.id());
     }
@@ -131,7 +131,7 @@ class LeaseReaperTest extends ReaperTestSupport {
         assertThat(queue.release(f, "RELEASED", Reason.WORKER_SHUTDOWN, "zombie released", false, Duration.ZERO)).isEmpty();
         assertThatThrownBy(() -> metricWriter.startAttemptAt(f, 0)).isInstanceOf(FencedOutException.class);
         // its heartbeat renews nothing and tells it the attempt is lost
-        List<WorkerCommand> commands = queue.heartbeat(f.workerId(), "ACTIVE", Duration.ofMinutes(10));
+        List<WorkerCommand> commands = queue.heartbeat(f.workerId(), "ACTIVE", Duration.ofMinutes(10), new long[]{f.attemptId()});
         assertThat(commands).isEmpty();
         assertThat(snapshot(id)).isEqualTo(before);
         assertThat(before).contains("points=2").contains("artifacts=CHECKPOINT2").doesNotContain("MODEL");
