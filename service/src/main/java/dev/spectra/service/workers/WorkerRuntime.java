@@ -87,8 +87,15 @@ public class WorkerRuntime implements SmartLifecycle {
         return identity;
     }
 
+    /**
+     * Registers and starts the worker. Also called again after {@link #stop()} when the context is
+     * restarted (Spring's test framework pauses cached contexts between test classes): it then
+     * registers as a new worker.
+     */
     @Override
     public void start() {
+        stopping = false;
+        slots.clear();
         String version = Optional.ofNullable(getClass().getPackage().getImplementationVersion()).orElse("dev");
         identity = WorkerCapabilities.detect(props, version);
         workers.register(identity);

@@ -12,10 +12,10 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
@@ -26,6 +26,7 @@ import tools.jackson.databind.JsonNode;
  * The service (API + worker) reaches its own database through a {@link TcpProxy} that the test
  * cuts; the test itself reads the database directly. Connection timeouts are 1 s here.
  */
+@DirtiesContext // its own database: close the context (and its connection pool) after the class
 @TestPropertySource(properties = {"spectra.db.url=${spectra.test.outage-db-url}", "spectra.db.connection-timeout=1s",
         "spectra.reaper.interval=300ms", "spectra.reaper.outage-grace=3s", "spectra.worker.metric-buffer-points=500"})
 class DatabaseOutageTest extends ServiceTestBase {
@@ -41,10 +42,6 @@ class DatabaseOutageTest extends ServiceTestBase {
         registry.add("spectra.test.outage-db-url", () -> PROXY.jdbcUrl(DB));
     }
 
-    @AfterAll
-    static void closeProxy() {
-        PROXY.close();
-    }
 
     private final JdbcClient direct = JdbcClient.create(new DriverManagerDataSource(TestDatabase.url(DB), TestDatabase.user(), ""));
 
@@ -67,7 +64,9 @@ class DatabaseOutageTest extends ServiceTestBase {
             assertThat(api.status()).isEqualTo(503);
             assertThat(api.header("Content-Type")).startsWith("application/problem+json");
             assertThat(api.json().get("code").asString()).isEqualTo("database-unavailable");
-            assertThat(post("/api/v1/jobs", "{\"name\": \"x\"}").status()).isIn(400, 503);
+            Response submit = post("/api/v1/jobs", blobsJob("during-the-outage", 1, 0));
+            assertThat(submit.status()).isEqualTo(503);
+            assertThat(submit.json().get("code").asString()).isEqualTo("database-unavailable");
             assertThat(get("/actuator/health/readiness").status()).isEqualTo(503);
             assertThat(get("/actuator/health/liveness").status()).as("liveness stays up: a restart would not help").isEqualTo(200);
             long left = OUTAGE_MILLIS - (System.nanoTime() - cutAt) / 1_000_000;

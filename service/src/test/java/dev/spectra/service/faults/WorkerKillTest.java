@@ -14,9 +14,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
@@ -34,6 +34,7 @@ import tools.jackson.databind.JsonNode;
  * the test checks that nothing it then tries to write lands (SIGKILL itself is exercised by
  * {@code scripts/chaos.sh}).
  */
+@DirtiesContext // its own database: close the context (and its connection pool) after the class
 @TestPropertySource(properties = {"spectra.db.url=${spectra.test.kill-db-url}", "spectra.worker.enabled=false", "spectra.reaper.interval=300ms",
         "spectra.worker.lease-duration=2s", "spectra.worker.heartbeat-interval=300ms"})
 class WorkerKillTest extends ServiceTestBase {
@@ -46,10 +47,6 @@ class WorkerKillTest extends ServiceTestBase {
         registry.add("spectra.test.kill-db-url", () -> TestDatabase.url(DB));
     }
 
-    @AfterAll
-    static void closeProxy() {
-        PROXY.close();
-    }
 
     /** 400 examples / batch 10 = 40 steps an epoch, 30 epochs = 1200 steps, a checkpoint every 100. */
     private static String job(String name) {
