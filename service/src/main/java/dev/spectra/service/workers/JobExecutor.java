@@ -170,9 +170,9 @@ final class JobExecutor {
     }
 
     /**
-     * The periodic checkpoint, preceded by a flush of the metric buffer. During a database outage it is skipped (training goes on; the next
-     * one is taken at the next cadence): a restart then resumes from an older checkpoint, which only
-     * costs the steps in between.
+     * The periodic checkpoint, preceded by a flush of the metric buffer. During a database outage it
+     * is skipped (training goes on; the next one is taken at the next cadence): a restart then
+     * resumes from an older checkpoint, which only costs the steps in between.
      */
     private void checkpointDuringTraining(JobRun run, TrainingCheckpoint cp) {
         if (!backoff.healthy()) {
