@@ -40,6 +40,10 @@ public class DatabaseConfig {
         }
         hc.setPoolName("spectra");
         hc.setMaximumPoolSize(db.poolSize());
+        // Short enough that an outage turns into a quick 503 / worker retry rather than a hung
+        // thread; validation must be shorter than the connection timeout (Hikari's rule).
+        hc.setConnectionTimeout(Math.max(250, db.connectionTimeout().toMillis()));
+        hc.setValidationTimeout(Math.max(250, Math.min(5000, db.connectionTimeout().toMillis() / 2)));
         hc.setInitializationFailTimeout(-1);
         HikariDataSource ds = new HikariDataSource(hc);
         String where = db.external() ? db.url() : embedded.server().jdbcUrl() + " (embedded)";

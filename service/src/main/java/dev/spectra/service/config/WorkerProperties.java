@@ -22,6 +22,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param checkpointsToKeep   checkpoints retained per job (older ones are deleted)
  * @param shutdownGrace       how long shutdown waits for running jobs to stop and release
  * @param retryBackoff        delay before a job released after an infrastructure error may be claimed again
+ * @param outageBufferPoints  metric points buffered per running job at most while the database is
+ *                            unreachable (24 bytes each; the default is about 24 MB); newer points are then
+ *                            dropped and counted in {@code spectra_metric_points_dropped_total}
+ * @param outageMaxWait       how long a job that finished (or was cancelled) during a database outage keeps
+ *                            retrying to store its outcome before it leaves the job to the lease reaper
  * @param fashionMnistDir     directory of the Fashion-MNIST IDX files; blank = optimizer-core's default
  *                            ({@code SPECTRA_FASHION_MNIST_DIR} or /usr/share/datasets/fashion-mnist)
  */
@@ -39,7 +44,9 @@ public record WorkerProperties(@DefaultValue("true") boolean enabled,
                                @DefaultValue("2") int checkpointsToKeep,
                                @DefaultValue("30s") Duration shutdownGrace,
                                @DefaultValue("10s") Duration retryBackoff,
-                               String fashionMnistDir) {
+                               String fashionMnistDir,
+                               @DefaultValue("1000000") int outageBufferPoints,
+                               @DefaultValue("10m") Duration outageMaxWait) {
 
     public WorkerProperties {
         if (slots < 1) {
@@ -61,6 +68,10 @@ public record WorkerProperties(@DefaultValue("true") boolean enabled,
         }
         if (metricBufferPoints < 100) {
             throw new IllegalArgumentException("spectra.worker.metric-buffer-points must be >= 100");
+        }
+        if (outageBufferPoints < metricBufferPoints) {
+            throw new IllegalArgumentException("spectra.worker.outage-buffer-points (" + outageBufferPoints
+                    + ") must be at least spectra.worker.metric-buffer-points (" + metricBufferPoints + ")");
         }
     }
 }

@@ -24,6 +24,7 @@ public class ServiceMetrics {
     private final Counter pointsIngested;
     private final Counter ingestErrors;
     private final Counter leasesExpired;
+    private final Counter pointsDropped;
     private final ConcurrentMap<String, Counter> attempts = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Timer> durations = new ConcurrentHashMap<>();
 
@@ -38,6 +39,8 @@ public class ServiceMetrics {
         pointsIngested = Counter.builder("spectra.metric.points.ingested").description("Metric points written").register(registry);
         ingestErrors = Counter.builder("spectra.metric.ingest.errors").description("Metric batches that failed to write").register(registry);
         leasesExpired = Counter.builder("spectra.leases.expired").description("Attempts whose lease expired (worker lost)").register(registry);
+        pointsDropped = Counter.builder("spectra.metric.points.dropped")
+                .description("Metric points a worker dropped because its outage buffer was full").register(registry);
         for (String outcome : new String[]{"succeeded", "failed", "cancelled", "released", "retried", "lost"}) {
             attempt(outcome);
         }
@@ -73,6 +76,10 @@ public class ServiceMetrics {
 
     public void ingestError() {
         ingestErrors.increment();
+    }
+
+    public void pointDropped() {
+        pointsDropped.increment();
     }
 
     public void leaseExpired() {

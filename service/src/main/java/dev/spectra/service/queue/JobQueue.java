@@ -28,8 +28,8 @@ import tools.jackson.databind.json.JsonMapper;
  *       {@code FOR SHARE} with that fence, so it either happens while the worker still owns the
  *       job or not at all; a concurrent release waits for it.</li>
  *   <li><b>Leases</b>: the worker's heartbeat renews all its attempts' leases in one statement;
- *       an attempt whose lease lapses is lost (the reaper that requeues those is issue 5 and
- *       uses {@link #release}).</li>
+ *       an attempt whose lease lapses is lost: the reaper ({@code reaper.LeaseReaper}) finds it
+ *       with {@link #lockExpiredLeases} and requeues the job with {@link #release} (a retry).</li>
  *   <li><b>Cancel</b>: a QUEUED job is cancelled at once; a RUNNING one goes to CANCELLING and
  *       its worker (told by NOTIFY, its metric flush and its heartbeat) stops it before the
  *       next training step and reports CANCELLED.</li>
@@ -297,12 +297,14 @@ public class JobQueue {
     }
 
     /**
-     * The worker's heartbeat: touches its row, renews the lease of each of its attempts that
-     * still owns its job, and reports every running attempt with its job's state, so the worker
-     * learns about cancels and about attempts it lost.
+     * The worker's heartbeat: touches its row, renews the lease of each attempt in
+     * {@code runningAttempts} (the ones it is actually training) that still owns its job, and
+     * reports every running attempt of the worker with its job's state, so the worker learns about
+     * cancels and about attempts it lost. An attempt the worker no longer trains (it gave up on it)
+     * is not renewed: its lease lapses and the reaper requeues the job.
      */
     @Transactional
-    public List<WorkerCommand> heartbeat(UUID workerId, String workerState, Duration lease) {
+    public List<WorkerCommand> heartbeat(UUID workerId, String workerState, Duration lease, long[] runningAttempts) {
         return jdbc.sql("""
                 WITH worker AS (
                     UPDATE workers SET last_heartbeat_at = now(), state = :state WHERE id = :worker AND state <> 'STOPPED'),
@@ -310,13 +312,69 @@ public class JobQueue {
                     UPDATE attempts a SET lease_expires_at = now() + make_interval(secs => :leaseSeconds)
                     FROM jobs j
                     WHERE a.worker_id = :worker AND a.state = 'RUNNING' AND j.id = a.job_id AND j.fence = a.fence
+                      AND a.id = ANY(:attempts::bigint[])
                     RETURNING a.id)
                 SELECT a.id, a.job_id, (r.id IS NOT NULL) AS owned, j.state
                 FROM attempts a JOIN jobs j ON j.id = a.job_id LEFT JOIN renewed r ON r.id = a.id
                 WHERE a.worker_id = :worker AND a.state = 'RUNNING'
                 """)
                 .param("worker", workerId).param("state", workerState).param("leaseSeconds", lease.toMillis() / 1000.0)
+                .param("attempts", runningAttempts)
                 .query(JobQueue::command)
+                .list();
+    }
+
+    /**
+     * An attempt whose lease lapsed, as the reaper found it (its job row locked until the sweep commits).
+     *
+     * @param fence             the attempt's ownership token, to release the job with
+     * @param workerName        the worker that held it
+     * @param lapsedSeconds     how long ago the lease expired
+     * @param heartbeatAgeSeconds how long ago the worker last heartbeat
+     */
+    public record ExpiredLease(Fence fence, String workerName, double lapsedSeconds, double heartbeatAgeSeconds) {
+    }
+
+    /**
+     * Attempts still RUNNING whose lease expired before {@code now()}, oldest expiry first, with their
+     * job rows locked {@code FOR UPDATE SKIP LOCKED}: jobs are locked before attempts, the order
+     * finish and release use, and a job a live worker is writing right now is skipped (its worker is
+     * evidently not dead; a truly lost one is found by the next sweep). Call inside the sweep's
+     * transaction and {@link #release} each one there.
+     */
+    public List<ExpiredLease> lockExpiredLeases(int limit) {
+        return jdbc.sql("""
+                SELECT a.id, a.job_id, a.number, a.fence, a.worker_id, w.name,
+                       extract(epoch FROM now() - a.lease_expires_at) AS lapsed,
+                       extract(epoch FROM now() - w.last_heartbeat_at) AS hb_age
+                FROM attempts a
+                JOIN jobs j ON j.id = a.job_id AND j.fence = a.fence AND j.state IN ('RUNNING', 'CANCELLING')
+                JOIN workers w ON w.id = a.worker_id
+                WHERE a.state = 'RUNNING' AND a.lease_expires_at < now()
+                ORDER BY a.lease_expires_at
+                LIMIT :limit
+                FOR UPDATE OF j SKIP LOCKED""")
+                .param("limit", limit)
+                .query((rs, n) -> new ExpiredLease(
+                        new Fence(rs.getObject("job_id", UUID.class), rs.getLong("id"), rs.getInt("number"),
+                                rs.getLong("fence"), rs.getObject("worker_id", UUID.class)),
+                        rs.getString("name"), rs.getDouble("lapsed"), rs.getDouble("hb_age")))
+                .list();
+    }
+
+    /**
+     * Marks ACTIVE or DRAINING workers silent for longer than {@code silentFor} as LOST (a LOST
+     * worker that heartbeats again becomes ACTIVE: see {@link #heartbeat}).
+     *
+     * @return the names of the workers marked
+     */
+    public List<String> markLostWorkers(Duration silentFor) {
+        return jdbc.sql("""
+                UPDATE workers SET state = 'LOST'
+                WHERE state IN ('ACTIVE', 'DRAINING') AND last_heartbeat_at < now() - make_interval(secs => :silent)
+                RETURNING name""")
+                .param("silent", silentFor.toMillis() / 1000.0)
+                .query(String.class)
                 .list();
     }
 

@@ -13,6 +13,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
@@ -108,7 +109,8 @@ public class ProblemResponses {
         return respond(problem(HttpStatus.NOT_FOUND, "not-found", "Not found", "No resource at " + req.getRequestURI(), req));
     }
 
-    @ExceptionHandler({DataAccessResourceFailureException.class, TransientDataAccessException.class})
+    @ExceptionHandler({DataAccessResourceFailureException.class, TransientDataAccessException.class,
+            CannotCreateTransactionException.class})
     ResponseEntity<ProblemDetail> databaseDown(RuntimeException e, HttpServletRequest req) {
         log.warn("Database unavailable for {} {}: {}", req.getMethod(), req.getRequestURI(), e.getMessage());
         return respond(problem(HttpStatus.SERVICE_UNAVAILABLE, "database-unavailable", "Service unavailable",

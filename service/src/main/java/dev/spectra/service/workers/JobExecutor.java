@@ -24,9 +24,12 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
+import org.springframework.transaction.TransactionException;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -56,10 +59,12 @@ final class JobExecutor {
     private final WorkerProperties props;
     private final LimitsProperties limits;
     private final RunningJobs running;
+    private final DatabaseBackoff backoff;
+    private final BooleanSupplier stopping;
 
     JobExecutor(JobQueue queue, MetricWriter metricWriter, ArtifactStore artifacts, TrainingDataLoader data,
                 ServiceMetrics metrics, TransactionTemplate tx, JsonMapper json, WorkerProperties props,
-                LimitsProperties limits, RunningJobs running) {
+                LimitsProperties limits, RunningJobs running, DatabaseBackoff backoff, BooleanSupplier stopping) {
         this.queue = queue;
         this.metricWriter = metricWriter;
         this.artifacts = artifacts;
@@ -70,6 +75,8 @@ final class JobExecutor {
         this.props = props;
         this.limits = limits;
         this.running = running;
+        this.backoff = backoff;
+        this.stopping = stopping;
     }
 
     void execute(ClaimedJob claimed) {
@@ -81,7 +88,7 @@ final class JobExecutor {
             fail(f, claimed, "stored job spec cannot be read: " + e.getMessage());
             return;
         }
-        JobRun run = running.start(f, props.metricBufferPoints(), spec.resources().gpus());
+        JobRun run = running.start(f, props.metricBufferPoints(), props.outageBufferPoints(), spec.resources().gpus());
         metrics.queueWait(between(claimed.queuedAt(), claimed.claimedAt()));
         log.info("Job {} attempt {} started", f.jobId(), f.attemptNumber());
         try {
@@ -91,9 +98,9 @@ final class JobExecutor {
             metrics.attemptEnded("lost");
         } catch (TrainingException | DatasetException | IllegalArgumentException e) {
             fail(f, claimed, "training failed: " + e.getMessage());
-        } catch (DataAccessException e) {
+        } catch (DataAccessException | TransactionException e) {
             log.warn("Job {} attempt {} interrupted by a database error; releasing for a retry", f.jobId(), f.attemptNumber(), e);
-            ended(f, () -> queue.release(f, "FAILED", Reason.RETRY_AFTER_ERROR, "database error: " + e.getMostSpecificCause().getMessage(),
+            ended(f, () -> queue.release(f, "FAILED", Reason.RETRY_AFTER_ERROR, "database error: " + rootMessage(e),
                     true, props.retryBackoff()), claimed, "retried");
         } catch (RuntimeException | OutOfMemoryError e) {
             log.error("Job {} attempt {} failed unexpectedly", f.jobId(), f.attemptNumber(), e);
@@ -114,15 +121,18 @@ final class JobExecutor {
             trainer.resumeFrom(cp);
             log.info("Job {} resumes from the checkpoint at step {}", f.jobId(), cp.step());
         });
-        trainer.addListener(new TrainingReporter(run, series, metrics, () -> flush(run)));
-        trainer.checkpointHook(cp -> artifacts.saveCheckpoint(f, cp, props.checkpointsToKeep()));
+        trainer.addListener(new TrainingReporter(run, series, metrics, () -> flushFromTrainingThread(run)));
+        trainer.checkpointHook(cp -> checkpointDuringTraining(run, cp));
         run.attach(trainer);
 
         TrainingResult result = trainer.fit(plan.data().train(), plan.data().test());
-        flush(run);
         if (run.stopReason() == JobRun.StopReason.LOST) {
             throw new FencedOutException(f, "finish the attempt");
         }
+        untilStored(run, "final metric flush", () -> {
+            flush(run);
+            return null;
+        });
         if (result.status() == TrainingResult.Status.COMPLETED) {
             byte[] model = trainer.model().toBytes();
             int epoch = result.lastEpoch() == null ? plan.config().epochs() - 1 : result.lastEpoch().epoch();
@@ -133,13 +143,109 @@ final class JobExecutor {
                                 + (result.lastEpoch() == null ? "" : String.format(", test accuracy %.4f", result.lastEpoch().testAccuracy())));
             }), claimed, "succeeded");
         } else if (run.stopReason() == JobRun.StopReason.SHUTDOWN) {
-            artifacts.saveCheckpoint(f, trainer.checkpoint(), props.checkpointsToKeep());
+            TrainingCheckpoint last = trainer.checkpoint();
+            untilStored(run, "shutdown checkpoint", () -> artifacts.saveCheckpoint(f, last, props.checkpointsToKeep()));
             ended(f, () -> queue.release(f, "RELEASED", Reason.WORKER_SHUTDOWN,
                     "worker shut down at step " + result.steps() + "; checkpoint saved", false, Duration.ZERO), claimed, "released");
         } else {
             ended(f, () -> queue.finish(f, JobState.CANCELLED, Reason.CANCELLED, "stopped at step " + result.steps()),
                     claimed, "cancelled");
         }
+    }
+
+    /**
+     * The training thread's own flush when the buffer reaches its threshold. While the database is
+     * unreachable it does nothing (the buffer grows within its outage budget and the background
+     * flusher retries with back-off), so training never waits on connection timeouts.
+     */
+    private void flushFromTrainingThread(JobRun run) {
+        if (!backoff.healthy()) {
+            return;
+        }
+        try {
+            flush(run);
+        } catch (DataAccessException | TransactionException e) {
+            databaseFailed("metric flush", e);
+        }
+    }
+
+    /**
+     * The periodic checkpoint, preceded by a flush of the metric buffer. During a database outage it
+     * is skipped (training goes on; the next one is taken at the next cadence): a restart then
+     * resumes from an older checkpoint, which only costs the steps in between.
+     */
+    private void checkpointDuringTraining(JobRun run, TrainingCheckpoint cp) {
+        if (!backoff.healthy()) {
+            log.warn("Job {}: checkpoint at step {} skipped, the database is unreachable", run.fence().jobId(), cp.step());
+            return;
+        }
+        try {
+            // Points up to the checkpoint's step must be stored before the checkpoint is: a successor
+            // resumes after cp.step() and only writes later steps, so anything still buffered here
+            // would otherwise be a permanent gap in the curves if this worker dies next.
+            flush(run);
+            artifacts.saveCheckpoint(run.fence(), cp, props.checkpointsToKeep());
+            backoff.succeeded();
+        } catch (DataAccessException | TransactionException e) {
+            databaseFailed("checkpoint", e);
+            log.warn("Job {}: checkpoint at step {} skipped, the database is unreachable", run.fence().jobId(), cp.step());
+        }
+    }
+
+    /**
+     * Runs a write that must not be lost (final metrics, the outcome, the shutdown checkpoint),
+     * retrying database failures with back-off for up to {@code outage-max-wait}. It gives up at once
+     * when the attempt was lost (its writes would be refused anyway) or the worker is shutting down
+     * (the lease then expires and the reaper requeues the job from its last checkpoint).
+     */
+    private <T> T untilStored(JobRun run, String what, Supplier<T> write) {
+        long deadline = System.nanoTime() + props.outageMaxWait().toNanos();
+        while (true) {
+            try {
+                T r = write.get();
+                if (backoff.succeeded()) {
+                    log.info("Database reachable again; {} stored", what);
+                }
+                return r;
+            } catch (DataAccessException | TransactionException e) {
+                boolean lost = run != null && run.stopReason() == JobRun.StopReason.LOST;
+                if (lost || stopping.getAsBoolean() || System.nanoTime() - deadline > 0) {
+                    throw e;
+                }
+                databaseFailed(what, e);
+                // sleep the back-off in short naps, so a heartbeat's news that the attempt was lost
+                // (or a shutdown) ends the wait at once
+                long wakeAt = System.nanoTime() + backoff.currentDelay().toNanos();
+                while (System.nanoTime() - wakeAt < 0 && !stopping.getAsBoolean()
+                        && (run == null || run.stopReason() != JobRun.StopReason.LOST)) {
+                    try {
+                        Thread.sleep(50);
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                        throw e;
+                    }
+                }
+            }
+        }
+    }
+
+    /** Records a database failure (logged once per outage). */
+    void databaseFailed(String what, RuntimeException e) {
+        if (backoff.failed()) {
+            log.warn("Worker {} failed: database unreachable ({}); training continues, writes are retried with back-off",
+                    what, rootMessage(e));
+        }
+    }
+
+    /** The innermost cause that says something (an EOFException at the bottom has no message). */
+    private static String rootMessage(RuntimeException e) {
+        String msg = e.getMessage();
+        for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
+            if (t.getMessage() != null) {
+                msg = t.getMessage();
+            }
+        }
+        return msg;
     }
 
     /** Writes the buffered points and progress; a CANCELLING state in the answer stops the run. */
@@ -160,11 +266,11 @@ final class JobExecutor {
     }
 
     /** Applies the attempt's final transition and records the outcome metrics. */
-    private void ended(Fence f, java.util.function.Supplier<Optional<JobState>> transition, ClaimedJob claimed, String outcome) {
+    private void ended(Fence f, Supplier<Optional<JobState>> transition, ClaimedJob claimed, String outcome) {
         Optional<JobState> result;
         try {
-            result = transition.get();
-        } catch (DataAccessException e) {
+            result = untilStored(null, "outcome '" + outcome + "'", transition);
+        } catch (DataAccessException | TransactionException e) {
             log.error("Job {} attempt {}: cannot record outcome '{}' (database error); the lease will expire and the "
                     + "job be recovered", f.jobId(), f.attemptNumber(), outcome, e);
             return;

@@ -21,9 +21,9 @@ final class JobRun {
     private volatile Trainer trainer;
     private volatile double samplesPerSecond;
 
-    JobRun(Fence fence, int bufferPoints, int gpus) {
+    JobRun(Fence fence, int bufferPoints, int maxBufferPoints, int gpus) {
         this.fence = fence;
-        this.buffer = new MetricBuffer(bufferPoints);
+        this.buffer = new MetricBuffer(bufferPoints, maxBufferPoints);
         this.gpus = gpus;
     }
 

@@ -26,6 +26,7 @@ final class QueueListener implements Runnable {
     private final Runnable onQueued;
     private final Consumer<String> onCancel;
     private final Duration retry;
+    private boolean failing;
     private volatile boolean running = true;
 
     QueueListener(DataSource dataSource, Runnable onQueued, Consumer<String> onCancel, Duration retry) {
@@ -49,6 +50,10 @@ final class QueueListener implements Runnable {
                     st.execute("LISTEN " + JobQueue.CHANNEL_CANCEL);
                 }
                 PGConnection pg = c.unwrap(PGConnection.class);
+                if (failing) {
+                    log.info("Queue listener reconnected");
+                    failing = false;
+                }
                 while (running) {
                     PGNotification[] notes = pg.getNotifications(500);
                     if (notes == null) {
@@ -64,7 +69,12 @@ final class QueueListener implements Runnable {
                 }
             } catch (SQLException | RuntimeException e) {
                 if (running) {
-                    log.warn("Queue listener lost its connection ({}); slots keep polling, retrying in {}", e.getMessage(), retry);
+                    // once per outage: while the database is away this retries every few hundred ms
+                    if (!failing) {
+                        log.warn("Queue listener lost its connection ({}); slots keep polling, retrying every {}",
+                                e.getMessage(), retry);
+                        failing = true;
+                    }
                     sleep(retry);
                 }
             }

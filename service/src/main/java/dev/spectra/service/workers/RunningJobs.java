@@ -12,8 +12,8 @@ final class RunningJobs {
 
     private final ConcurrentMap<UUID, JobRun> runs = new ConcurrentHashMap<>();
 
-    JobRun start(Fence fence, int bufferPoints, int gpus) {
-        JobRun run = new JobRun(fence, bufferPoints, gpus);
+    JobRun start(Fence fence, int bufferPoints, int maxBufferPoints, int gpus) {
+        JobRun run = new JobRun(fence, bufferPoints, maxBufferPoints, gpus);
         runs.put(fence.jobId(), run);
         return run;
     }

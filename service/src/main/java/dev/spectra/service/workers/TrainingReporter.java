@@ -55,11 +55,11 @@ final class TrainingReporter implements TrainingListener {
             flushWhenFull.run();
         }
         long step = m.step();
-        b.add(loss, step, m.loss());
-        b.add(lr, step, m.learningRate());
-        b.add(stepSeconds, step, m.stepSeconds());
-        b.add(optimizerSeconds, step, m.optimizerSeconds());
-        b.add(samplesPerSecond, step, m.samplesPerSecond());
+        add(b, loss, step, m.loss());
+        add(b, lr, step, m.learningRate());
+        add(b, stepSeconds, step, m.stepSeconds());
+        add(b, optimizerSeconds, step, m.optimizerSeconds());
+        add(b, samplesPerSecond, step, m.samplesPerSecond());
         metrics.trainingStep().record((long) (m.stepSeconds() * 1e9), TimeUnit.NANOSECONDS);
         metrics.optimizerUpdate().record((long) (m.optimizerSeconds() * 1e9), TimeUnit.NANOSECONDS);
         smoothedStepSeconds = smoothedStepSeconds < 0 ? m.stepSeconds()
@@ -70,6 +70,12 @@ final class TrainingReporter implements TrainingListener {
         b.progress(new MetricWriter.Progress(m.epoch(), step, m.totalSteps(), sps, eta));
     }
 
+    private void add(MetricBuffer b, long seriesId, long step, double value) {
+        if (!b.add(seriesId, step, value)) {
+            metrics.pointDropped();
+        }
+    }
+
     @Override
     public void onEpoch(EpochMetrics m) {
         MetricBuffer b = run.buffer();
@@ -77,9 +83,9 @@ final class TrainingReporter implements TrainingListener {
             flushWhenFull.run();
         }
         long step = m.step();
-        b.add(trainLoss, step, m.trainLoss());
-        b.add(testLoss, step, m.testLoss());
-        b.add(testAccuracy, step, m.testAccuracy());
-        b.add(epochSeconds, step, m.epochSeconds());
+        add(b, trainLoss, step, m.trainLoss());
+        add(b, testLoss, step, m.testLoss());
+        add(b, testAccuracy, step, m.testAccuracy());
+        add(b, epochSeconds, step, m.epochSeconds());
     }
 }

@@ -12,7 +12,9 @@ import dev.spectra.service.queue.JobState;
 import dev.spectra.service.queue.WorkerCommand;
 import dev.spectra.service.training.TrainingDataLoader;
 import io.micrometer.core.instrument.Gauge;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,6 +31,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.context.SmartLifecycle;
 import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.TransactionException;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -44,6 +47,9 @@ public class WorkerRuntime implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(WorkerRuntime.class);
     private static final long CLAIM_COOLDOWN_MILLIS = 100;
+    /** Waits between write retries while the database is unreachable: doubling from the first to the longest. */
+    private static final Duration FIRST_RETRY_DELAY = Duration.ofMillis(200);
+    private static final Duration MAX_RETRY_DELAY = Duration.ofSeconds(5);
 
     private final WorkerProperties props;
     private final JobQueue queue;
@@ -52,6 +58,7 @@ public class WorkerRuntime implements SmartLifecycle {
     private final ServiceMetrics metrics;
     private final RunningJobs running = new RunningJobs();
     private final JobExecutor executor;
+    private final DatabaseBackoff backoff;
     private final Object wake = new Object();
     private final Object claimLock = new Object();
     private final List<Thread> slots = new ArrayList<>();
@@ -70,7 +77,9 @@ public class WorkerRuntime implements SmartLifecycle {
         this.workers = workers;
         this.dataSource = dataSource;
         this.metrics = metrics;
-        this.executor = new JobExecutor(queue, metricWriter, artifacts, data, metrics, tx, json, props, limits, running);
+        this.backoff = new DatabaseBackoff(FIRST_RETRY_DELAY, MAX_RETRY_DELAY);
+        this.executor = new JobExecutor(queue, metricWriter, artifacts, data, metrics, tx, json, props, limits, running,
+                backoff, () -> stopping);
     }
 
     /** This worker's registration (null before start). */
@@ -78,8 +87,15 @@ public class WorkerRuntime implements SmartLifecycle {
         return identity;
     }
 
+    /**
+     * Registers and starts the worker. Also called again after {@link #stop()} when the context is
+     * restarted (Spring's test framework pauses cached contexts between test classes): it then
+     * registers as a new worker.
+     */
     @Override
     public void start() {
+        stopping = false;
+        slots.clear();
         String version = Optional.ofNullable(getClass().getPackage().getImplementationVersion()).orElse("dev");
         identity = WorkerCapabilities.detect(props, version);
         workers.register(identity);
@@ -110,7 +126,7 @@ public class WorkerRuntime implements SmartLifecycle {
                                 identity.devices() - running.gpusInUse(), props.leaseDuration());
                     }
                 }
-            } catch (DataAccessException e) {
+            } catch (DataAccessException | TransactionException e) {
                 warnDb("claim", e);
             }
             if (claimed.isPresent()) {
@@ -155,10 +171,15 @@ public class WorkerRuntime implements SmartLifecycle {
 
     private void heartbeat() {
         try {
-            List<WorkerCommand> commands = queue.heartbeat(identity.id(), stopping ? "DRAINING" : "ACTIVE", props.leaseDuration());
+            // Taken before the query: a job claimed after this point may not be in the answer yet and
+            // must not be mistaken for a lost one (its claim committed before it was registered).
+            Collection<JobRun> runs = running.all();
+            long[] attempts = runs.stream().mapToLong(r -> r.fence().attemptId()).toArray();
+            List<WorkerCommand> commands = queue.heartbeat(identity.id(), stopping ? "DRAINING" : "ACTIVE",
+                    props.leaseDuration(), attempts);
             Map<Long, WorkerCommand> byAttempt = commands.stream()
                     .collect(Collectors.toMap(WorkerCommand::attemptId, Function.identity()));
-            for (JobRun run : running.all()) {
+            for (JobRun run : runs) {
                 WorkerCommand c = byAttempt.get(run.fence().attemptId());
                 if (c == null || !c.owned()) {
                     log.warn("Job {} attempt {} is no longer owned by this worker; stopping it", run.fence().jobId(),
@@ -168,32 +189,41 @@ public class WorkerRuntime implements SmartLifecycle {
                     run.stop(JobRun.StopReason.CANCELLED);
                 }
             }
-        } catch (DataAccessException e) {
+            if (backoff.succeeded()) {
+                log.info("Worker {}: database reachable again; flushing buffered metrics", identity.name());
+            }
+        } catch (DataAccessException | TransactionException e) {
             warnDb("heartbeat", e);
         } catch (RuntimeException e) {
             log.error("Heartbeat failed", e);
         }
     }
 
+    /** The periodic flush; while the database is unreachable it retries only as often as the back-off allows. */
     private void flushAll() {
+        if (!backoff.due()) {
+            return;
+        }
         for (JobRun run : running.all()) {
             try {
                 executor.flush(run);
+                backoff.succeeded();
             } catch (FencedOutException e) {
                 run.stop(JobRun.StopReason.LOST);
-            } catch (DataAccessException e) {
-                warnDb("metric flush", e);
+            } catch (DataAccessException | TransactionException e) {
+                executor.databaseFailed("metric flush", e);
+                return;
             } catch (RuntimeException e) {
                 log.error("Metric flush of job {} failed", run.fence().jobId(), e);
             }
         }
     }
 
-    private void warnDb(String what, DataAccessException e) {
+    private void warnDb(String what, RuntimeException e) {
         long now = System.currentTimeMillis();
         if (now - lastDbWarning > 30_000) {
             lastDbWarning = now;
-            log.warn("Worker {} failed: database unavailable ({}); retrying", what, e.getMostSpecificCause().getMessage());
+            log.warn("Worker {} failed: database unavailable ({}); retrying", what, e.getMessage());
         }
     }
 
@@ -229,7 +259,7 @@ public class WorkerRuntime implements SmartLifecycle {
         }
         try {
             workers.markStopped(identity.id());
-        } catch (DataAccessException e) {
+        } catch (DataAccessException | TransactionException e) {
             warnDb("deregistration", e);
         }
         started = false;

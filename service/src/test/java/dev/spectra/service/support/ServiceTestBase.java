@@ -26,6 +26,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @SpringBootTest(classes = SpectraApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
+                "spectra.db.url=${spectra.test.db-url}",
                 "spectra.worker.slots=1",
                 "spectra.worker.heartbeat-interval=500ms",
                 "spectra.worker.lease-duration=5s",
@@ -67,9 +68,14 @@ public abstract class ServiceTestBase {
     @Autowired
     protected dev.spectra.service.workers.WorkerRepository workers;
 
+    /**
+     * The test database, as {@code spectra.test.db-url} (which {@code spectra.db.url} points at): a
+     * subclass that needs a database of its own sets {@code spectra.db.url} in a
+     * {@code @TestPropertySource}, which overrides the properties above.
+     */
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
-        registry.add("spectra.db.url", TestDatabase::url);
+        registry.add("spectra.test.db-url", TestDatabase::url);
         registry.add("spectra.db.user", TestDatabase::user);
     }
 

@@ -29,6 +29,22 @@ public final class TestDatabase {
         return SERVER + name;
     }
 
+    /**
+     * Another empty database (name starting with {@code prefix}), dropped when the JVM exits: for
+     * tests whose workers must not see other tests' queued jobs.
+     */
+    public static String fresh(String prefix) {
+        String db = prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        execute("CREATE DATABASE " + db);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)")));
+        return db;
+    }
+
+    /** JDBC URL of {@code database} on the test server. */
+    public static String url(String database) {
+        return SERVER + database;
+    }
+
     public static String user() {
         return USER;
     }
