@@ -26,7 +26,9 @@ final class FaultTestSupport {
                 "--spectra.db.connection-timeout=1s", "--spectra.api.enabled=false", "--spectra.worker.name=" + name,
                 "--server.port=0", "--spectra.worker.poll-interval=200ms", "--spectra.worker.metric-flush-interval=200ms",
                 "--spectra.worker.heartbeat-interval=300ms", "--spectra.worker.lease-duration=2s",
-                "--spectra.worker.retry-backoff=200ms", "--spring.main.banner-mode=off")) {
+                "--spectra.worker.retry-backoff=200ms", "--spring.main.banner-mode=off",
+                // a worker apart from the API proves itself with a token (the bootstrap admin token of the test contexts)
+                "--spectra.auth.worker-token=" + dev.spectra.service.support.ServiceTestBase.ADMIN_TOKEN)) {
             args.put(a.substring(0, a.indexOf('=')), a);
         }
         for (String a : extra) { // an argument given twice would be bound as a list: extra ones replace defaults
