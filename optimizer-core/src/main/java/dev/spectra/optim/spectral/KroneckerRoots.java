@@ -16,7 +16,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Why it pays: with curvature interval T only one step in T needs Q (to learn), the others need
  * only the direction. A rebuild costs one {@code syrk} per side (half a product, on B scaled by
  * the square roots of the root values), done lazily on the first step after an update that uses
- * the roots - never when every step learns (T = 1). The roots are a function of the stored B, d
+ * the roots - never when every step learns (T = 1) - and a side is cached only where that pays
+ * off at the configured interval ({@link #forInterval}). The roots are a function of the stored B, d
  * and alpha only, rebuilt deterministically, so a resumed run stays bit-identical. Only the lower
  * triangles are formed; {@code symm} reads them.
  *
@@ -27,13 +28,30 @@ final class KroneckerRoots {
 
     private final int n;
     private final int m;
+    private final boolean cacheRow;
+    private final boolean cacheCol;
     private INDArray rowRoot;
     private INDArray colRoot;
     private boolean valid;
 
-    KroneckerRoots(int n, int m) {
+    private KroneckerRoots(int n, int m, boolean cacheRow, boolean cacheCol) {
         this.n = n;
         this.m = m;
+        this.cacheRow = cacheRow;
+        this.cacheCol = cacheCol;
+    }
+
+    /**
+     * The cache for an n x m state whose dense sides are marked, or null when no side pays for
+     * its root. A dense side of size s against the other side's size o saves {@code s^2 o}
+     * multiply-adds on every step that does not learn (one product with R instead of two with B)
+     * and costs {@code s^3 / 2} (one syrk) per update, so with interval T it is cached iff
+     * {@code 2 (T - 1) o >= s}: at T = 2 the 784-row side of a 784 x 256 layer is not, at T = 10 it is.
+     */
+    static KroneckerRoots forInterval(int n, int m, boolean rowDense, boolean colDense, int interval) {
+        boolean row = rowDense && 2L * (interval - 1) * m >= n;
+        boolean col = colDense && 2L * (interval - 1) * n >= m;
+        return row || col ? new KroneckerRoots(n, m, row, col) : null;
     }
 
     /** Marks the roots stale (after a curvature update). */
@@ -46,14 +64,14 @@ final class KroneckerRoots {
     }
 
     /**
-     * Rebuilds the dense roots from the bases and the per-entry root values ({@code rowValues[i] =
-     * (alpha d_C,i)^(-1/p)}, {@code colValues[j] = d_K,j^(-1/p)}); a null basis is a diagonal side.
+     * Rebuilds the cached roots from the bases and the per-entry root values ({@code rowValues[i] =
+     * (alpha d_C,i)^(-1/p)}, {@code colValues[j] = d_K,j^(-1/p)}).
      */
     void rebuild(INDArray bC, double[] rowValues, INDArray bK, double[] colValues, ScratchArrays scratch) {
-        if (bC != null) {
+        if (cacheRow) {
             rowRoot = build(rowRoot, bC, rowValues, n, scratch);
         }
-        if (bK != null) {
+        if (cacheCol) {
             colRoot = build(colRoot, bK, colValues, m, scratch);
         }
         valid = true;
@@ -77,22 +95,33 @@ final class KroneckerRoots {
     }
 
     /**
-     * Writes {@code R_C G R_K} over {@code g} (dense n x m, either ordering); a diagonal side is
-     * applied as the elementwise row or column scaling by its values.
+     * Writes the direction {@code S_C^(-1/p) G S_K^(-1/p)} (alpha folded into the row values) over
+     * {@code g} (dense n x m, either ordering): per side one {@code symm} with the cached root, or,
+     * for a side not cached, the sandwich {@code B Diag(values) B^T} as two products, or for a
+     * diagonal side (null basis) the elementwise scaling.
      */
-    void apply(INDArray g, double[] rowValues, double[] colValues, ScratchArrays scratch) {
+    void apply(INDArray g, INDArray bC, double[] rowValues, INDArray bK, double[] colValues, ScratchArrays scratch) {
         INDArray t = scratch.acquire(g.dataType(), g.ordering(), n, m);
-        if (rowRoot != null && colRoot != null) {
+        INDArray u = scratch.acquire(g.dataType(), g.ordering(), n, m);
+        // t = G S_K^(-1/p)
+        if (cacheCol) {
             MatrixProducts.symm(colRoot, false, g, 1.0, 0.0, t);
-            MatrixProducts.symm(rowRoot, true, t, 1.0, 0.0, g);
-        } else if (rowRoot != null) {
-            MatrixProducts.symm(rowRoot, true, g, 1.0, 0.0, t);
-            scale(t, g, null, colValues);
-        } else if (colRoot != null) {
-            MatrixProducts.symm(colRoot, false, g, 1.0, 0.0, t);
-            scale(t, g, rowValues, null);
+        } else if (bK != null) {
+            MatrixProducts.gemm(g, false, bK, false, 1.0, 0.0, u);
+            scale(u, u, null, colValues);
+            MatrixProducts.gemm(u, false, bK, true, 1.0, 0.0, t);
         } else {
-            scale(g, g, rowValues, colValues);
+            scale(g, t, null, colValues);
+        }
+        // g = S_C^(-1/p) t
+        if (cacheRow) {
+            MatrixProducts.symm(rowRoot, true, t, 1.0, 0.0, g);
+        } else if (bC != null) {
+            MatrixProducts.gemm(bC, true, t, false, 1.0, 0.0, u);
+            scale(u, u, rowValues, null);
+            MatrixProducts.gemm(bC, false, u, false, 1.0, 0.0, g);
+        } else {
+            scale(t, g, rowValues, null);
         }
     }
 

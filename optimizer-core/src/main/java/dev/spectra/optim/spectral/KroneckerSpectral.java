@@ -72,7 +72,8 @@ final class KroneckerSpectral implements ParameterPreconditioner {
         this.colRoot = new double[m];
         this.colInv = new double[m];
         // Low-precision state exists to save memory: no fp32 n x n cache beside its bf16/fp16 bases.
-        this.roots = s.stateDtype().isLowPrecision() ? null : new KroneckerRoots(n, m);
+        this.roots = s.stateDtype().isLowPrecision() ? null
+                : KroneckerRoots.forInterval(n, m, !row.isDiagonal(), !col.isDiagonal(), s.curvatureInterval());
     }
 
     /** Fresh state for an n x m matrix: B = I, d = 1, alpha from the first gradient. */
@@ -140,12 +141,12 @@ final class KroneckerSpectral implements ParameterPreconditioner {
         // BLAS runs on the buffers: a gradient that is a strided view is worked on in a dense copy.
         INDArray dense = MatrixProducts.isDense(g) && g.dataType() == ct ? g : scratch.acquire(ct, 'f', n, m).assign(g);
 
-        if (roots != null && !learn && !damped && (bC != null || bK != null)) {
+        if (roots != null && !learn && !damped) {
             // A step that does not learn needs no Q: two products with the cached roots.
             if (!roots.isValid()) {
                 roots.rebuild(bC, rowRoot, bK, colRoot, scratch);
             }
-            roots.apply(dense, rowRoot, colRoot, scratch);
+            roots.apply(dense, bC, rowRoot, bK, colRoot, scratch);
         } else {
             INDArray q = scratch.acquire(ct, 'f', n, m);
             INDArray t = scratch.acquire(ct, 'f', n, m);

@@ -18,10 +18,13 @@ import org.nd4j.linalg.factory.Nd4j;
 class KroneckerRootsTest {
 
     private static final int N = 40;
-    private static final int M = 24;
+    private static int M = 24;
+    /** The steps below say explicitly whether to learn; the interval only decides which sides are cached. */
+    private static int interval = 10;
 
     private static SpectralSettings settings(StateDtype dtype, int maxFactorSize, double root, double damping) {
-        return new SpectralSettings(0.05, 1.0, root, damping, 1, 1e-6, 0.3, Retraction.CAYLEY, maxFactorSize, dtype);
+        return new SpectralSettings(0.05, 1.0, root, damping, interval, 1e-6, 0.3, Retraction.CAYLEY, maxFactorSize,
+                dtype);
     }
 
     /** Gradients with row and column structure, so both factors rotate away from the identity. */
@@ -110,6 +113,26 @@ class KroneckerRootsTest {
         checkCachedEqualsFourProducts(StateDtype.FLOAT64, 30, 2.0, 1e-12);
         // maxFactorSize 20: both sides diagonal (no cache involved, same path).
         checkCachedEqualsFourProducts(StateDtype.FLOAT64, 20, 2.0, 1e-12);
+    }
+
+    @Test
+    void onlyTheSidesThatPayForTheirRootAreCached() {
+        // 784 x 256 (the MLP's first layer): at T = 2 only the 256-side, at T = 10 both, at T = 1 none.
+        assertThat(KroneckerRoots.forInterval(784, 256, true, true, 1)).isNull();
+        assertThat(KroneckerRoots.forInterval(784, 256, true, false, 2)).isNull();
+        assertThat(KroneckerRoots.forInterval(784, 256, true, true, 2)).isNotNull();
+        assertThat(KroneckerRoots.forInterval(784, 256, true, false, 10)).isNotNull();
+        // One side cached, the other applied through its basis: 40 x 12 at T = 2 caches only the columns.
+        int savedM = M;
+        int savedInterval = interval;
+        try {
+            M = 12;
+            interval = 2;
+            assertThat(check(StateDtype.FLOAT64, Integer.MAX_VALUE, 2.0, 0.0, 1e-12)).isPositive();
+        } finally {
+            M = savedM;
+            interval = savedInterval;
+        }
     }
 
     @Test
