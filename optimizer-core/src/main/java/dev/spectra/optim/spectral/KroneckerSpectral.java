@@ -23,7 +23,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *       {@code alpha <- (1 - beta2 gamma) alpha + beta2 rho / (n m)}.</li>
  * </ul>
  * The direction uses the factors from before this step's curvature update, so both share Q
- * (Shampoo-like staleness of at most T steps, and 4 fewer n^3 products per update). Alpha uses
+ * (Shampoo-like staleness of at most T steps, and 4 fewer n^3 products per update). A step that
+ * does not learn needs no Q: where the damped root factorizes (the damping correction is below
+ * the compute precision) its direction is {@code R_C G R_K} with the roots cached by
+ * {@link KroneckerRoots}, two products instead of four. Alpha uses
  * the first-order (linear) form allowed for positive semi-definite curvature: it adapts to a
  * jump in gradient scale at once instead of at most e^stepBound per update. A side longer than
  * maxFactorSize is diagonal (B = I, only d learned; no products on that side).
