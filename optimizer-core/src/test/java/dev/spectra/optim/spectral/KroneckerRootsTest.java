@@ -144,6 +144,28 @@ class KroneckerRootsTest {
     }
 
     @Test
+    void dampingBelowTheCachedPathsRoundOffStillUsesTheCache() {
+        // A probe run without damping gives alpha and the smallest d after the warm-up; lambda is
+        // then chosen so that the largest damping effect u / p is ~1e-7: above fp32's 2^-25 (the
+        // four-product path applies the correction) but below 2^-22 (the cache may ignore it).
+        Nd4j.getRandom().setSeed(17);
+        INDArray lc = SpectralTestData.covarianceRoot(N, 0.1, 10);
+        INDArray lk = SpectralTestData.covarianceRoot(M, 0.2, 5);
+        SpectralSettings undamped = settings(StateDtype.FLOAT32, Integer.MAX_VALUE, 2.0, 0.0);
+        KroneckerSpectral probe = KroneckerSpectral.initial(N, M, gradient(lc, lk, DataType.FLOAT), undamped);
+        ScratchArrays scratch = new ScratchArrays();
+        for (int t = 1; t <= 30; t++) {
+            probe.step(gradient(lc, lk, DataType.FLOAT), t, true, scratch);
+            scratch.releaseAll();
+        }
+        double minC = java.util.Arrays.stream(probe.rowFactor().eigenvalues(scratch)).min().orElseThrow();
+        double minK = java.util.Arrays.stream(probe.colFactor().eigenvalues(scratch)).min().orElseThrow();
+        double lambda = 1e-7 * 2.0 * probe.alpha() * minC * minK;
+        double worst = check(StateDtype.FLOAT32, Integer.MAX_VALUE, 2.0, lambda, 1e-5);
+        assertThat(worst).as("cache used (not bit-identical to the four-product path)").isPositive();
+    }
+
+    @Test
     void tiledGeneratorEqualsTheEntrywiseFormula() {
         int n = 150; // more than two tiles, not a multiple of the tile edge
         Nd4j.getRandom().setSeed(3);
