@@ -69,6 +69,11 @@ final class TrainCommand extends BenchCommand {
             + "(repeatable)")
     List<String> overrides = new ArrayList<>();
 
+    @Option(names = "--interleave", description = "time the runs of a model side by side: each trains in turn for T "
+            + "steps (--interval, else 10) on its own thread, one at a time, so load changes on a shared machine hit "
+            + "all alike; results are identical, only the timing differs")
+    boolean interleave;
+
     @Option(names = "--data-dir", description = "Fashion-MNIST IDX directory (default: the Debian package's)")
     java.nio.file.Path dataDir;
 
@@ -100,6 +105,7 @@ final class TrainCommand extends BenchCommand {
         m.put("batch", batch);
         m.put("interval", interval == null ? "optimizer default" : interval);
         m.put("schedule", schedule);
+        m.put("interleave", interleave);
         m.put("overrides", overrides);
         m.put("networkDtype", "float32");
         return m;
@@ -156,10 +162,10 @@ final class TrainCommand extends BenchCommand {
             Checks.require(modelName.equals("mlp") || modelName.equals("cnn"), "--models: unknown model '" + modelName + "' (known: mlp, cnn)");
             SeriesTable accPlot = new SeriesTable("epoch", "testAccuracy");
             SeriesTable lossPlot = new SeriesTable("step", "trainLoss");
+            List<RoundRobin.Job> jobs = new ArrayList<>();
             for (String type : types) {
                 for (StateDtype dtype : dtypes) {
                     String run = modelName + "/" + type + "/" + dtype.specName();
-                    progress("train: " + run);
                     ModelSpec spec = ModelSpecs.parse(Map.of("type", modelName)).forData(train.featureWidth(), train.numClasses());
                     Optimizer optimizer = Optimizers.create(spec(type, dtype, hp));
                     TrainingConfig config = new TrainingConfig(epochs(), batch, seed, 1, 0, scheduleConfig, NetworkDtype.FLOAT32);
@@ -170,6 +176,11 @@ final class TrainCommand extends BenchCommand {
                     List<Double> optTimes = new ArrayList<>();
                     String series = type + " " + dtype.specName();
                     double[] window = new double[2];
+                    RoundRobin.Turns[] turnsOf = new RoundRobin.Turns[1]; // set when the job starts
+                    // Keys in run order whatever order the runs finish in (values are replaced in place).
+                    for (Map<String, Object> m : List.of(accuracy, seconds, stepMs, optimizerMs, medianStep, medianOptimizer)) {
+                        m.put(run, null);
+                    }
                     trainer.addListener(new TrainingListener() {
                         @Override
                         public void onStep(StepMetrics m) {
@@ -182,6 +193,7 @@ final class TrainCommand extends BenchCommand {
                                 window[0] = 0;
                                 window[1] = 0;
                             }
+                            turnsOf[0].stepped(); // outside the step's own timing
                         }
 
                         @Override
@@ -195,18 +207,23 @@ final class TrainCommand extends BenchCommand {
                                     m.epoch() + 1, m.testAccuracy(), m.epochSeconds()));
                         }
                     });
-                    trainer.fit(train, test);
-                    accuracy.put(run, acc);
-                    seconds.put(run, secs);
-                    // Amortized cost = the mean: with an update every T steps the median would pick one
-                    // mode (T = 2) or drop the update steps altogether (T = 10). The first steps
-                    // (JIT warm-up, state allocation) are left out of both statistics.
-                    stepMs.put(run, mean(stepTimes));
-                    optimizerMs.put(run, mean(optTimes));
-                    medianStep.put(run, median(stepTimes));
-                    medianOptimizer.put(run, median(optTimes));
+                    jobs.add(turns -> {
+                        turnsOf[0] = turns;
+                        progress("train: " + run);
+                        trainer.fit(train, test);
+                        accuracy.put(run, acc);
+                        seconds.put(run, secs);
+                        // Amortized cost = the mean: with an update every T steps the median would pick one
+                        // mode (T = 2) or drop the update steps altogether (T = 10). The first steps
+                        // (JIT warm-up, state allocation) are left out of both statistics.
+                        stepMs.put(run, mean(stepTimes));
+                        optimizerMs.put(run, mean(optTimes));
+                        medianStep.put(run, median(stepTimes));
+                        medianOptimizer.put(run, median(optTimes));
+                    });
                 }
             }
+            runJobs(jobs);
             new LinePlot("Fashion-MNIST " + modelName + ": test accuracy").markers()
                     .write(accPlot, "epoch", "test accuracy", file("train-" + modelName + ".png"));
             new LinePlot("Fashion-MNIST " + modelName + ": training loss (mean of 10 steps)").logY()
@@ -220,6 +237,23 @@ final class TrainCommand extends BenchCommand {
         summary.put("medianOptimizerMs", medianOptimizer);
         summary.put("stepRatioToAdamw", ratioTo(stepMs, "adamw"));
         csv.writeCsv(file("train.csv"));
+    }
+
+    /** Sequentially, or side by side in turns of T steps (10 without --interval) with --interleave. */
+    private void runJobs(List<RoundRobin.Job> jobs) {
+        try {
+            if (interleave) {
+                RoundRobin.run(interval != null ? interval : 10, jobs);
+            } else {
+                for (RoundRobin.Job job : jobs) {
+                    job.run(() -> { });
+                }
+            }
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("training run failed: " + e.getMessage(), e);
+        }
     }
 
     private Map<String, Object> spec(String type, StateDtype dtype, Map<String, Map<String, Object>> hp) {

@@ -47,14 +47,16 @@ final class InverseRoot {
     }
 
     /**
-     * {@code out = q .* (alpha d_C d_K^T + lambda)^(-1/p)} for column-major n x m arrays; the four
-     * work vectors are the callers' preallocated buffers (lengths n, n, m, m). When even the largest
-     * {@code u / p} is below {@code negligible} (about the unit round-off of the compute type) the
-     * damping correction is exactly 1 in that precision and is skipped.
+     * Fills the per-row and per-column factors of {@code (alpha d_C d_K^T + lambda)^(-1/p)}:
+     * {@code rowRoot = (alpha d_C)^(-1/p)}, {@code colRoot = d_K^(-1/p)}, and the damping terms
+     * {@code rowDamp = lambda / (alpha d_C)}, {@code colInv = 1 / d_K} (callers' preallocated
+     * buffers of lengths n, n, m, m). Returns the largest {@code u / p} over all entries, with
+     * {@code u = lambda / (alpha d_C,i d_K,j)}: the largest relative change the damping correction
+     * {@code (1 + u)^(-1/p)} makes. Below about the unit round-off of the compute type the
+     * correction is exactly 1 in that precision and the root factorizes.
      */
-    static void scaleKronecker(Cells q, Cells out, int n, int m, double[] dC, double[] dK, double alpha,
-                               double lambda, double p, double negligible, double[] rowRoot, double[] rowDamp,
-                               double[] colRoot, double[] colInv) {
+    static double kroneckerFactors(int n, int m, double[] dC, double[] dK, double alpha, double lambda, double p,
+                                   double[] rowRoot, double[] rowDamp, double[] colRoot, double[] colInv) {
         double largestU = 0;
         for (int i = 0; i < n; i++) {
             rowRoot[i] = of(alpha * dC[i], p);
@@ -67,8 +69,15 @@ final class InverseRoot {
             colInv[j] = 1.0 / dK[j];
             largestInvK = Math.max(largestInvK, colInv[j]);
         }
-        // Skip the correction where it cannot change a single value at this precision.
-        boolean damped = lambda != 0 && largestU * largestInvK / p > negligible;
+        return lambda == 0 ? 0.0 : largestU * largestInvK / p;
+    }
+
+    /**
+     * {@code out = q .* (alpha d_C d_K^T + lambda)^(-1/p)} for column-major n x m arrays, from the
+     * factors of {@link #kroneckerFactors} (with {@code damped} as it returned).
+     */
+    static void scaleKronecker(Cells q, Cells out, int n, int m, boolean damped, double p, double[] rowRoot,
+                               double[] rowDamp, double[] colRoot, double[] colInv) {
         for (int j = 0; j < m; j++) {
             int base = j * n;
             double cr = colRoot[j];

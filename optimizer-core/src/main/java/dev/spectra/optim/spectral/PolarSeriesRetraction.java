@@ -26,7 +26,7 @@ final class PolarSeriesRetraction implements OrthogonalRetraction {
     private static final double SECOND_POLAR_ANGLE = 0.5;
 
     @Override
-    public void retract(INDArray b, INDArray k, ScratchArrays scratch) {
+    public void retractPrepared(INDArray b, INDArray k, ScratchArrays scratch) {
         int n = (int) b.rows();
         double norm = spectralNormEstimate(k, scratch);
         if (norm == 0) {

@@ -134,31 +134,48 @@ final class SpectralFactor {
     void rotate(INDArray b, INDArray wLower, double scale, SpectralSettings s, OrthogonalRetraction retraction,
                 ScratchArrays scratch) {
         INDArray k = scratch.acquire(wLower.dataType(), 'f', n, n);
-        if (buildRotationGenerator(Cells.of(wLower), d, n, scale, s.gapTolerance(), s.stepBound(), Cells.of(k))) {
-            retraction.retract(b, k, scratch);
+        if (buildRotationGenerator(Cells.of(wLower), d, n, scale, s.gapTolerance(), s.stepBound(), Cells.of(k),
+                retraction.preparedScale(), retraction.preparedDiagonal())) {
+            retraction.retractPrepared(b, k, scratch);
             basis.store(b);
         }
     }
 
-    /** Fills the skew generator; returns false when it is entirely zero (nothing to rotate). */
+    /** Tile edge of the generator pass: a tile's mirrored (strided) writes stay in cache. */
+    private static final int TILE = 64;
+
+    /**
+     * Fills {@code out = diagonal I + prepScale K} for the skew generator K (the form the retraction
+     * consumes); returns false when K is entirely zero (nothing to rotate). Walks the lower
+     * triangle in square tiles: each entry is written twice (K_ij and K_ji = -K_ij), and at
+     * n ~ 1000 the mirrored column-stride writes of an untiled loop miss the cache every time.
+     */
     static boolean buildRotationGenerator(Cells w, double[] d, int n, double scale, double gapTolerance,
-                                          double bound, Cells k) {
+                                          double bound, Cells out, double prepScale, double diagonal) {
         boolean any = false;
-        for (int j = 0; j < n; j++) {
-            k.set(j * n + j, 0.0);
-            double dj = d[j];
-            for (int i = j + 1; i < n; i++) {
-                double di = d[i];
-                double gap = di - dj;
-                double v = 0;
-                if (Math.abs(gap) > gapTolerance * Math.max(di, dj)) {
-                    v = -scale * w.get(j * n + i) / gap;
-                    v = Math.max(-bound, Math.min(bound, v));
-                    any |= v != 0;
+        for (int jb = 0; jb < n; jb += TILE) {
+            int jEnd = Math.min(n, jb + TILE);
+            for (int ib = jb; ib < n; ib += TILE) {
+                int iEnd = Math.min(n, ib + TILE);
+                for (int j = jb; j < jEnd; j++) {
+                    double dj = d[j];
+                    for (int i = Math.max(ib, j + 1); i < iEnd; i++) {
+                        double di = d[i];
+                        double gap = di - dj;
+                        double v = 0;
+                        if (Math.abs(gap) > gapTolerance * Math.max(di, dj)) {
+                            v = -scale * w.get(j * n + i) / gap;
+                            v = Math.max(-bound, Math.min(bound, v));
+                            any |= v != 0;
+                        }
+                        out.set(j * n + i, prepScale * v);
+                        out.set(i * n + j, -prepScale * v);
+                    }
                 }
-                k.set(j * n + i, v);
-                k.set(i * n + j, -v);
             }
+        }
+        for (int j = 0; j < n; j++) {
+            out.set(j * n + j, diagonal);
         }
         return any;
     }

@@ -78,4 +78,24 @@ class ExperimentCommandsTest {
         assertThat(bad.exitCode).isEqualTo(2);
         assertThat(bad.stderr).contains("lr must be > 0 but was -1");
     }
+
+    @Test
+    void trainInterleavedGivesTheSameResultsAsSequential() {
+        String[] common = {"train", "--models", "mlp", "--optimizers", "adamw,kron-spectral", "--state-dtypes", "float32",
+                "--train-size", "512", "--test-size", "100", "--epochs", "1", "--schedule", "constant", "--interval", "3"};
+        var sequential = BenchRun.of(concat(common, "--out", out.resolve("seq").toString())).assertCompleteRun("train").json;
+        var interleaved = BenchRun.of(concat(common, "--out", out.resolve("il").toString(), "--interleave"))
+                .assertCompleteRun("train").json;
+        assertThat(interleaved.get("testAccuracy")).isEqualTo(sequential.get("testAccuracy"));
+        assertThat(interleaved.at("/settings/interleave").asBoolean()).isTrue();
+        java.util.List<String> keys = new java.util.ArrayList<>();
+        interleaved.get("meanStepMs").fieldNames().forEachRemaining(keys::add);
+        assertThat(keys).containsExactly("mlp/adamw/float32", "mlp/kron-spectral/float32");
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
 }

@@ -26,6 +26,31 @@ public final class Timer {
         return median(ms);
     }
 
+    /**
+     * Median milliseconds of each body, run round-robin: every round times each body once in the
+     * same order ({@code warmups} untimed rounds first). On a machine shared with other jobs, load
+     * changes then hit every body alike instead of whichever happened to run during them, so
+     * ratios between the bodies stay meaningful.
+     */
+    public static double[] interleavedMedianMillis(int warmups, int repeats, java.util.List<Runnable> bodies) {
+        for (int r = 0; r < warmups; r++) {
+            bodies.forEach(Runnable::run);
+        }
+        double[][] ms = new double[bodies.size()][repeats];
+        for (int r = 0; r < repeats; r++) {
+            for (int b = 0; b < bodies.size(); b++) {
+                long t0 = System.nanoTime();
+                bodies.get(b).run();
+                ms[b][r] = (System.nanoTime() - t0) / 1e6;
+            }
+        }
+        double[] out = new double[bodies.size()];
+        for (int b = 0; b < out.length; b++) {
+            out[b] = median(ms[b]);
+        }
+        return out;
+    }
+
     public static double median(double[] values) {
         double[] s = values.clone();
         Arrays.sort(s);
