@@ -8,7 +8,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -21,8 +23,9 @@ import org.springframework.stereotype.Repository;
 /**
  * The {@code api_tokens} table. A token is {@code spt_} plus 256 random bits (base64url); the
  * table keeps only its SHA-256, which is enough for a lookup because the token itself is
- * unguessable (no salt or slow hash needed, unlike passwords). Revocation takes effect on the
- * next request: every request looks its token up.
+ * unguessable (no salt or slow hash needed, unlike passwords). Revocation and expiry take effect
+ * on the next request: every request looks its token up (and open event streams re-check theirs,
+ * see {@link #stillValid}).
  */
 @Repository
 public class ApiTokens {
@@ -38,7 +41,8 @@ public class ApiTokens {
 
     /** A token as the admin API shows it: never the secret. */
     public record TokenView(UUID id, String name, String tenant, List<String> scopes, boolean bootstrap,
-                            OffsetDateTime createdAt, UUID createdBy, OffsetDateTime revokedAt, OffsetDateTime lastUsedAt) {
+                            OffsetDateTime createdAt, UUID createdBy, OffsetDateTime revokedAt, OffsetDateTime lastUsedAt,
+                            OffsetDateTime expiresAt) {
     }
 
     /** A new token with its plaintext, which exists only in this response. */
@@ -59,38 +63,56 @@ public class ApiTokens {
         }
     }
 
+    /** Usable: neither revoked nor past its expiry. */
+    private static final String LIVE = "revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())";
+
     /**
-     * The caller a token stands for, if it exists and is not revoked. Notes the use at most once
+     * The caller a token stands for, if it exists, is not revoked and has not expired. Notes the use at most once
      * a minute per token, so authentication does not turn every read into a write.
      */
     public Optional<Caller> authenticate(String token) {
         return jdbc.sql("""
-                WITH t AS (SELECT id, name, tenant, scopes FROM api_tokens WHERE token_hash = :hash AND revoked_at IS NULL),
+                WITH t AS (SELECT id, name, tenant, scopes FROM api_tokens WHERE token_hash = :hash AND %s),
                 touch AS (UPDATE api_tokens a SET last_used_at = now() FROM t
                           WHERE a.id = t.id AND (a.last_used_at IS NULL OR a.last_used_at < now() - interval '1 minute'))
                 SELECT id, name, tenant, scopes FROM t
-                """)
+                """.formatted(LIVE))
                 .param("hash", hash(token))
                 .query((rs, n) -> new Caller(rs.getObject("id", UUID.class), rs.getString("name"), rs.getString("tenant"),
                         scopes(rs)))
                 .optional();
     }
 
-    public Created create(String name, String tenant, Set<Scope> scopes, UUID createdBy) {
+    /**
+     * A new token.
+     *
+     * @param expiresInSeconds lifetime from now (computed by the database clock, which also judges
+     *                         expiry), or null for a token that lives until revoked
+     */
+    public Created create(String name, String tenant, Set<Scope> scopes, UUID createdBy, Long expiresInSeconds) {
         String token = generate();
-        TokenView view = insert(UUID.randomUUID(), name, tenant, scopes, hash(token), false, createdBy);
+        TokenView view = jdbc.sql("""
+                INSERT INTO api_tokens (id, name, tenant, scopes, token_hash, bootstrap, created_by, expires_at)
+                VALUES (:id, :name, :tenant, string_to_array(:scopes, ','), :hash, false, :createdBy,
+                        now() + make_interval(secs => CAST(:ttl AS double precision)))
+                RETURNING *""")
+                .param("id", UUID.randomUUID()).param("name", name).param("tenant", tenant)
+                .param("scopes", scopes.stream().map(Scope::value).sorted().collect(Collectors.joining(",")))
+                .param("hash", hash(token)).param("createdBy", createdBy).param("ttl", expiresInSeconds)
+                .query(ApiTokens::view).single();
         return new Created(view, token);
     }
 
-    TokenView insert(UUID id, String name, String tenant, Set<Scope> scopes, String hash, boolean bootstrap, UUID createdBy) {
-        return jdbc.sql("""
-                INSERT INTO api_tokens (id, name, tenant, scopes, token_hash, bootstrap, created_by)
-                VALUES (:id, :name, :tenant, string_to_array(:scopes, ','), :hash, :bootstrap, :createdBy)
-                RETURNING *""")
-                .param("id", id).param("name", name).param("tenant", tenant)
-                .param("scopes", scopes.stream().map(Scope::value).sorted().collect(Collectors.joining(",")))
-                .param("hash", hash).param("bootstrap", bootstrap).param("createdBy", createdBy)
-                .query(ApiTokens::view).single();
+    /**
+     * Which of {@code ids} still authenticate (not revoked, not expired): long-lived requests such
+     * as event streams call this to end themselves when their token stops being valid.
+     */
+    public Set<UUID> stillValid(Collection<UUID> ids) {
+        if (ids.isEmpty()) {
+            return Set.of();
+        }
+        return new HashSet<>(jdbc.sql("SELECT id FROM api_tokens WHERE id IN (:ids) AND " + LIVE)
+                .param("ids", List.copyOf(ids)).query(UUID.class).list());
     }
 
     /**
@@ -143,6 +165,7 @@ public class ApiTokens {
         return new TokenView(rs.getObject("id", UUID.class), rs.getString("name"), rs.getString("tenant"),
                 scopes(rs).stream().map(Scope::value).toList(), rs.getBoolean("bootstrap"),
                 rs.getObject("created_at", OffsetDateTime.class), rs.getObject("created_by", UUID.class),
-                rs.getObject("revoked_at", OffsetDateTime.class), rs.getObject("last_used_at", OffsetDateTime.class));
+                rs.getObject("revoked_at", OffsetDateTime.class), rs.getObject("last_used_at", OffsetDateTime.class),
+                rs.getObject("expires_at", OffsetDateTime.class));
     }
 }

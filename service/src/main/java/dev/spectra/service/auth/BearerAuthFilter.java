@@ -20,7 +20,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Authenticates every request under {@code /api/} with {@code Authorization: Bearer <token>} and
  * checks the scope {@link EndpointScopes} requires, before anything reads the body (ordered
- * ahead of the size limit). Missing, unknown or revoked token: 401 with {@code WWW-Authenticate:
+ * ahead of the size limit). Missing, unknown, revoked or expired token: 401 with {@code WWW-Authenticate:
  * Bearer}; a valid token without the scope: 403. Health, Prometheus and the OpenAPI document are
  * outside {@code /api/} and stay open.
  */
@@ -80,7 +80,7 @@ public class BearerAuthFilter extends OncePerRequestFilter {
             }
             if (found.isEmpty()) {
                 unauthorized(request, response, "invalid-token", "Invalid token",
-                        "The bearer token is unknown or revoked", "Bearer realm=\"spectra\", error=\"invalid_token\"");
+                        "The bearer token is unknown, revoked or expired", "Bearer realm=\"spectra\", error=\"invalid_token\"");
                 return;
             }
             caller = found.get();

@@ -8,6 +8,7 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -40,7 +41,9 @@ import tools.jackson.databind.JsonNode;
 public class TokenController {
 
     static final Pattern TENANT = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,62}");
-    private static final Set<String> FIELDS = Set.of("name", "tenant", "scopes");
+    private static final Set<String> FIELDS = Set.of("name", "tenant", "scopes", "expiresInSeconds");
+    /** Ten years: a bound that keeps the timestamp arithmetic sane, far beyond any sensible rotation. */
+    static final long MAX_LIFETIME_SECONDS = 10L * 366 * 24 * 3600;
 
     private final ApiTokens tokens;
     private final AuditLog audit;
@@ -51,13 +54,15 @@ public class TokenController {
     }
 
     /** The created token: {@code token} is the secret, shown only here. */
-    public record CreatedToken(UUID id, String name, String tenant, List<String> scopes, String token) {
+    public record CreatedToken(UUID id, String name, String tenant, List<String> scopes, OffsetDateTime expiresAt,
+                               String token) {
     }
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Create a token",
-            description = "Body {name, tenant, scopes}: scopes from jobs:read, jobs:write, worker, admin (default "
-                    + "[jobs:read, jobs:write]). The response holds the token once; only its SHA-256 is stored.")
+            description = "Body {name, tenant, scopes, expiresInSeconds}: scopes from jobs:read, jobs:write, worker, "
+                    + "admin (default [jobs:read, jobs:write]); expiresInSeconds optional (no expiry when absent). "
+                    + "The response holds the token once; only its SHA-256 is stored.")
     @ApiResponse(responseCode = "201", description = "Created")
     public ResponseEntity<CreatedToken> create(@RequestBody JsonNode body, HttpServletRequest request) {
         List<FieldError> errors = new ArrayList<>();
@@ -78,15 +83,19 @@ public class TokenController {
             errors.add(new FieldError("tenant", "must match " + TENANT.pattern(), tenant.length() > 100 ? null : tenant));
         }
         Set<Scope> scopes = scopes(body.get("scopes"), errors);
+        Long lifetime = lifetime(body.get("expiresInSeconds"), errors);
         if (!errors.isEmpty()) {
             throw ApiException.invalid("invalid-token-request", "Invalid token request", errors);
         }
         Caller caller = Caller.of(request);
-        ApiTokens.Created c = tokens.create(name, tenant, scopes, caller.tokenId());
-        audit.record(caller, AuditLog.TOKEN_CREATED, c.view().id(),
-                Map.of("name", name, "tenant", tenant, "scopes", c.view().scopes()));
+        ApiTokens.Created c = tokens.create(name, tenant, scopes, caller.tokenId(), lifetime);
+        Map<String, Object> detail = new java.util.LinkedHashMap<>(Map.of("name", name, "tenant", tenant, "scopes", c.view().scopes()));
+        if (c.view().expiresAt() != null) {
+            detail.put("expiresAt", c.view().expiresAt().toString());
+        }
+        audit.record(caller, AuditLog.TOKEN_CREATED, c.view().id(), detail);
         return ResponseEntity.status(HttpStatus.CREATED).location(URI.create("/api/v1/tokens/" + c.view().id()))
-                .body(new CreatedToken(c.view().id(), name, tenant, c.view().scopes(), c.token()));
+                .body(new CreatedToken(c.view().id(), name, tenant, c.view().scopes(), c.view().expiresAt(), c.token()));
     }
 
     /** Tokens, newest first; never their secrets. */
@@ -137,6 +146,19 @@ public class TokenController {
             return null;
         }
         return v.asString();
+    }
+
+    /** Seconds from now, or null for a token without expiry. */
+    private static Long lifetime(JsonNode v, List<FieldError> errors) {
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < 1 || v.asLong() > MAX_LIFETIME_SECONDS) {
+            errors.add(new FieldError("expiresInSeconds", "must be a whole number of seconds in [1, " + MAX_LIFETIME_SECONDS
+                    + "] (omit it for a token without expiry)", v.isNumber() && v.canConvertToLong() ? v.asLong() : null));
+            return null;
+        }
+        return v.asLong();
     }
 
     private static Set<Scope> scopes(JsonNode v, List<FieldError> errors) {

@@ -48,7 +48,7 @@ public class WorkerAuthentication implements InitializingBean {
                     + "{\"name\": \"workers\", \"tenant\": \"default\", \"scopes\": [\"worker\"]})");
         }
         Caller caller = tokens.authenticate(token.strip()).orElseThrow(() -> new IllegalStateException(
-                "The worker token (SPECTRA_WORKER_TOKEN or SPECTRA_BOOTSTRAP_TOKEN) is unknown or revoked"));
+                "The worker token (SPECTRA_WORKER_TOKEN or SPECTRA_BOOTSTRAP_TOKEN) is unknown, revoked or expired"));
         if (!caller.has(Scope.WORKER)) {
             throw new IllegalStateException("The worker token '" + caller.tokenName() + "' lacks scope 'worker'");
         }

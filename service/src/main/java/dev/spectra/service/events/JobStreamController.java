@@ -1,5 +1,6 @@
 package dev.spectra.service.events;
 
+import dev.spectra.service.auth.Caller;
 import dev.spectra.service.config.ApiProperties;
 import dev.spectra.service.jobs.JobReader;
 import dev.spectra.service.jobs.JobService;
@@ -44,7 +45,8 @@ public class JobStreamController {
             description = "Events: 'state' (a transition with its reason, replayed from the start or from Last-Event-ID), "
                     + "'progress' (epoch, step, totalSteps, fraction, samplesPerSecond, etaSeconds) and 'metric' (latest "
                     + "value of each key that advanced). Comment lines keep idle connections alive. The stream ends after "
-                    + "the job's terminal state; reconnect with Last-Event-ID to resume without duplicates.")
+                    + "the job's terminal state; reconnect with Last-Event-ID to resume without duplicates. If the token "
+                    + "that opened the stream is revoked or expires, a last 'closed' event ends it.")
     @ApiResponse(responseCode = "200", content = @Content(mediaType = "text/event-stream"))
     @ApiResponse(responseCode = "404", content = @Content(mediaType = "application/problem+json"))
     public SseEmitter stream(@PathVariable("id") UUID id,
@@ -58,6 +60,6 @@ public class JobStreamController {
             throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "too-many-streams", "Service unavailable",
                     "This instance already serves " + maxStreams + " streams; retry later or poll GET /api/v1/jobs/" + id);
         }
-        return hub.subscribe(id, lastEventId);
+        return hub.subscribe(id, lastEventId, Caller.of(request).tokenId());
     }
 }

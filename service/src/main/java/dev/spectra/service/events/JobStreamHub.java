@@ -1,5 +1,6 @@
 package dev.spectra.service.events;
 
+import dev.spectra.service.auth.ApiTokens;
 import dev.spectra.service.config.ApiProperties;
 import dev.spectra.service.jobs.JobEvent;
 import dev.spectra.service.jobs.JobReader;
@@ -35,6 +36,10 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * events carry the latest value of each key that advanced (full curves come from the history
  * endpoint), so a resumed stream continues from the current values without duplicates. The
  * stream ends after the job's terminal state event, with its final progress and metrics.
+ *
+ * <p>A stream is also ended when the token that opened it is revoked or expires (checked about
+ * once a second, one query for all open streams): it gets a last {@code closed} event with the
+ * reason, and a reconnect with that token is refused with 401.
  */
 @Component
 @ConditionalOnBooleanProperty(name = "spectra.api.enabled", matchIfMissing = true)
@@ -45,18 +50,23 @@ public class JobStreamHub implements SmartLifecycle {
     private final JdbcClient jdbc;
     private final JobReader reader;
     private final ApiProperties props;
+    private final ApiTokens tokens;
     private final Map<UUID, List<Subscription>> byJob = new ConcurrentHashMap<>();
     private ScheduledExecutorService timer;
+    private long lastTokenCheckNanos = System.nanoTime();
 
-    public JobStreamHub(JdbcClient jdbc, JobReader reader, ApiProperties props) {
+    public JobStreamHub(JdbcClient jdbc, JobReader reader, ApiProperties props, ApiTokens tokens) {
         this.jdbc = jdbc;
         this.reader = reader;
         this.props = props;
+        this.tokens = tokens;
     }
 
     /** One client stream and how far it has got. */
     static final class Subscription {
         final SseEmitter emitter;
+        /** The token that opened the stream; null when authentication is off. */
+        final UUID tokenId;
         long lastEventId;
         long lastMetricStep;
         long lastProgressStep = -1;
@@ -64,8 +74,9 @@ public class JobStreamHub implements SmartLifecycle {
         long lastSentNanos = System.nanoTime();
         volatile boolean closed;
 
-        Subscription(SseEmitter emitter, long lastEventId, long lastMetricStep) {
+        Subscription(SseEmitter emitter, UUID tokenId, long lastEventId, long lastMetricStep) {
             this.emitter = emitter;
+            this.tokenId = tokenId;
             this.lastEventId = lastEventId;
             this.lastMetricStep = lastMetricStep;
         }
@@ -92,10 +103,14 @@ public class JobStreamHub implements SmartLifecycle {
         return byJob.values().stream().mapToInt(List::size).sum();
     }
 
-    public SseEmitter subscribe(UUID jobId, String lastEventId) {
+    /**
+     * @param tokenId the caller's token, re-checked while the stream is open; null when
+     *                authentication is off
+     */
+    public SseEmitter subscribe(UUID jobId, String lastEventId, UUID tokenId) {
         SseEmitter emitter = new SseEmitter(props.sseMaxDuration().toMillis());
         long[] pos = parsePosition(lastEventId);
-        Subscription sub = new Subscription(emitter, pos[0], pos[1]);
+        Subscription sub = new Subscription(emitter, tokenId, pos[0], pos[1]);
         emitter.onCompletion(() -> remove(jobId, sub));
         emitter.onTimeout(() -> remove(jobId, sub));
         emitter.onError(e -> remove(jobId, sub));
@@ -113,6 +128,11 @@ public class JobStreamHub implements SmartLifecycle {
     }
 
     private void pollAll() {
+        try {
+            closeStreamsOfInvalidTokens();
+        } catch (RuntimeException e) {
+            log.debug("Token check of open streams failed: {}", e.getMessage());
+        }
         for (UUID jobId : List.copyOf(byJob.keySet())) {
             try {
                 pollJob(jobId);
@@ -120,6 +140,37 @@ public class JobStreamHub implements SmartLifecycle {
                 log.debug("Stream poll of job {} failed: {}", jobId, e.getMessage());
             }
         }
+    }
+
+    /** Ends the streams whose token was revoked or expired since they opened; at most once a second. */
+    private void closeStreamsOfInvalidTokens() {
+        if (System.nanoTime() - lastTokenCheckNanos < TimeUnit.SECONDS.toNanos(1)) {
+            return;
+        }
+        lastTokenCheckNanos = System.nanoTime();
+        java.util.Set<UUID> ids = new java.util.HashSet<>();
+        byJob.values().forEach(list -> list.forEach(s -> {
+            if (s.tokenId != null) {
+                ids.add(s.tokenId);
+            }
+        }));
+        if (ids.isEmpty()) {
+            return;
+        }
+        java.util.Set<UUID> valid = tokens.stillValid(ids);
+        byJob.values().forEach(list -> list.forEach(s -> {
+            if (s.tokenId != null && !valid.contains(s.tokenId) && !s.closed) {
+                s.closed = true;
+                try {
+                    s.emitter.send(SseEmitter.event().name("closed")
+                            .data(Map.of("reason", "token-invalid", "detail", "The token that opened this stream was revoked or expired"),
+                                    org.springframework.http.MediaType.APPLICATION_JSON));
+                    s.emitter.complete();
+                } catch (IOException | IllegalStateException e) {
+                    s.emitter.completeWithError(e);
+                }
+            }
+        }));
     }
 
     /** What the hub read about one job in one poll. */

@@ -67,6 +67,43 @@ class TokenLifecycleTest extends ServiceTestBase {
     }
 
     @Test
+    void aTokenWithALifetimeWorksUntilItExpires() throws Exception {
+        Response created = post("/api/v1/tokens",
+                "{\"name\": \"short-lived\", \"tenant\": \"team-b\", \"scopes\": [\"jobs:read\"], \"expiresInSeconds\": 2}");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        String token = created.json().get("token").asString();
+        java.time.OffsetDateTime expiresAt = java.time.OffsetDateTime.parse(created.json().get("expiresAt").asString());
+        // the database clock sets it: now + 2 s, within a generous margin for a loaded machine
+        assertThat(java.time.Duration.between(java.time.OffsetDateTime.now(), expiresAt).toMillis()).isBetween(0L, 2500L);
+        assertThat(getAs(token, "/api/v1/jobs").status()).isEqualTo(200);
+        JsonNode listed = get("/api/v1/tokens?tenant=team-b").json().get("items").get(0);
+        assertThat(java.time.OffsetDateTime.parse(listed.get("expiresAt").asString())).isEqualTo(expiresAt);
+
+        long waitMs = java.time.Duration.between(java.time.OffsetDateTime.now(), expiresAt).toMillis() + 300;
+        Thread.sleep(Math.max(0, waitMs));
+        Response after = getAs(token, "/api/v1/jobs");
+        assertThat(after.status()).isEqualTo(401);
+        assertThat(after.json().get("detail").asString()).contains("expired");
+        // tokens without a lifetime have none
+        assertThat(get("/api/v1/tokens?tenant=default").json().get("items").get(0).has("expiresAt")).isFalse(); // nulls are omitted
+        String id = created.json().get("id").asString();
+        assertThat(audit.page(null, AuditLog.TOKEN_CREATED, Long.MAX_VALUE, 50)) // recorded under the admin's tenant
+                .filteredOn(e -> id.equals(e.target())).singleElement()
+                .satisfies(e -> assertThat(e.detail().get("expiresAt").asString()).isNotBlank());
+    }
+
+    @Test
+    void badLifetimesAreRejectedWithTheFieldNamed() {
+        for (String v : List.of("0", "-5", "1.5", "\"60\"", "true", String.valueOf(TokenController.MAX_LIFETIME_SECONDS + 1),
+                "1e400", "99999999999999999999999")) {
+            Response r = post("/api/v1/tokens", "{\"name\": \"x\", \"tenant\": \"default\", \"expiresInSeconds\": " + v + "}");
+            assertThat(r.status()).as(v).isEqualTo(400);
+            assertThat(r.json().at("/errors/0/field").asString()).as(v).isEqualTo("expiresInSeconds");
+            assertThat(r.json().at("/errors/0/message").asString()).as(v).contains("whole number of seconds");
+        }
+    }
+
+    @Test
     void theDatabaseHoldsNoPlaintextToken() {
         String token = createToken("secret-check", "default", "jobs:read");
         List<String> rows = jdbc.sql("SELECT row_to_json(t)::text FROM api_tokens t").query(String.class).list();
@@ -146,7 +183,7 @@ class TokenLifecycleTest extends ServiceTestBase {
         assertThat(workerAuth(worker)).isNull();
         assertThat(workerAuth(reader)).contains("lacks scope 'worker'");
         assertThat(workerAuth(null)).contains("set SPECTRA_WORKER_TOKEN");
-        assertThat(workerAuth("spt_unknown-token")).contains("unknown or revoked");
+        assertThat(workerAuth("spt_unknown-token")).contains("unknown, revoked or expired");
         assertThat(audit.page("default", "worker.authenticated", Long.MAX_VALUE, 5))
                 .anyMatch(e -> "pool-a".equals(e.tokenName()));
     }

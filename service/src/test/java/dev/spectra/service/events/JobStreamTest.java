@@ -23,7 +23,12 @@ class JobStreamTest extends ServiceTestBase {
     }
 
     private List<Sse> readStream(UUID id, String lastEventId, Duration max) throws Exception {
-        HttpRequest.Builder b = authorized("/api/v1/jobs/" + id + "/stream")
+        return readStream(id, lastEventId, max, ADMIN_TOKEN);
+    }
+
+    private List<Sse> readStream(UUID id, String lastEventId, Duration max, String token) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri("/api/v1/jobs/" + id + "/stream"))
+                .header("Authorization", "Bearer " + token)
                 .header("Accept", "text/event-stream").timeout(max);
         if (lastEventId != null) {
             b.header("Last-Event-ID", lastEventId);
@@ -102,6 +107,32 @@ class JobStreamTest extends ServiceTestBase {
         assertThat(events.stream().filter(e -> "state".equals(e.event()))
                 .map(e -> JSON.readTree(e.data()).get("reason").asString()).toList())
                 .containsExactly("SUBMITTED", "CANCELLED_WHILE_QUEUED");
+    }
+
+    @Test
+    void aStreamEndsWithAClosedEventWhenItsTokenIsRevoked() throws Exception {
+        UUID id = submit(gpuJob("revoked-stream")); // no gpu worker: stays queued, the stream would stay open
+        Response created = post("/api/v1/tokens", "{\"name\": \"watcher\", \"tenant\": \"default\", \"scopes\": [\"jobs:read\"]}");
+        String token = created.json().get("token").asString();
+        String tokenId = created.json().get("id").asString();
+        long[] revokedAt = new long[1];
+        Thread revoker = new Thread(() -> {
+            sleep(1500);
+            revokedAt[0] = System.nanoTime();
+            send(HttpRequest.newBuilder(uri("/api/v1/tokens/" + tokenId)).DELETE());
+        });
+        revoker.start();
+        List<Sse> events = readStream(id, null, Duration.ofSeconds(30), token); // returns when the server ends it
+        long endedAfterRevokeMs = (System.nanoTime() - revokedAt[0]) / 1_000_000;
+        revoker.join();
+        assertThat(events.stream().filter(e -> "state".equals(e.event()))).hasSize(1); // SUBMITTED
+        Sse last = events.get(events.size() - 1);
+        assertThat(last.event()).isEqualTo("closed");
+        assertThat(JSON.readTree(last.data()).get("reason").asString()).isEqualTo("token-invalid");
+        // checked about once a second by the hub (poll every 100 ms in tests): well within 5 s, far below the 30 s timeout
+        assertThat(endedAfterRevokeMs).isLessThan(5000);
+        assertThat(getAs(token, "/api/v1/jobs/" + id + "/stream").status()).isEqualTo(401);
+        post("/api/v1/jobs/" + id + "/cancel", "");
     }
 
     @Test
