@@ -45,6 +45,13 @@ public class DatabaseConfig {
         hc.setConnectionTimeout(Math.max(250, db.connectionTimeout().toMillis()));
         hc.setValidationTimeout(Math.max(250, Math.min(5000, db.connectionTimeout().toMillis() / 2)));
         hc.setInitializationFailTimeout(-1);
+        // Driver properties as strings: given as numbers, the timeout was silently not applied
+        // (SocketTimeoutTest hung in the stalled read until killed).
+        if (db.socketTimeout() != null) { // pgjdbc counts seconds
+            hc.addDataSourceProperty("socketTimeout", String.valueOf(db.socketTimeout().toSeconds()));
+            hc.addDataSourceProperty("loginTimeout", String.valueOf(Math.max(1, Math.min(db.socketTimeout().toSeconds(), 30))));
+        }
+        hc.addDataSourceProperty("tcpKeepAlive", "true");
         HikariDataSource ds = new HikariDataSource(hc);
         String where = db.external() ? db.url() : embedded.server().jdbcUrl() + " (embedded)";
         try (Connection c = ds.getConnection()) {

@@ -15,10 +15,24 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxPoolSize  Hikari pool size; workers need about one connection per slot plus two
  * @param connectionTimeout how long a request waits for a connection before failing; while the
  *                     database is unreachable this is how long the API takes to answer 503
+ * @param socketTimeout longest wait for the server's answer on an open connection (also bounds a
+ *                     login). A peer that vanishes without closing the connection (a dropped
+ *                     route, a frozen host) otherwise leaves the waiting thread hanging until
+ *                     the kernel gives up (often 15+ minutes); with it the query fails, the pool
+ *                     drops the connection and the worker's retry loop takes over. It must exceed
+ *                     the longest statement the service runs (a large metric history read).
  */
 @ConfigurationProperties("spectra.db")
 public record DatabaseProperties(String url, String user, String password, Integer maxPoolSize,
-                                 @DefaultValue("5s") Duration connectionTimeout) {
+                                 @DefaultValue("5s") Duration connectionTimeout,
+                                 @DefaultValue("60s") Duration socketTimeout) {
+
+    public DatabaseProperties {
+        if (socketTimeout != null && socketTimeout.toSeconds() < 1) {
+            throw new IllegalArgumentException("spectra.db.socket-timeout must be at least 1s (the driver counts whole "
+                    + "seconds) but was " + socketTimeout);
+        }
+    }
 
     public boolean external() {
         return url != null && !url.isBlank();

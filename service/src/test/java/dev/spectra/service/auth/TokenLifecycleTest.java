@@ -204,7 +204,7 @@ class TokenLifecycleTest extends ServiceTestBase {
     @Test
     void aTooShortBootstrapTokenStopsStartUp() {
         var props = new AuthProperties(true, "short", "default", null, null);
-        var check = new BootstrapToken(apiTokens, props, new dev.spectra.service.config.DatabaseProperties("jdbc:x", null, null, null, java.time.Duration.ofSeconds(5)),
+        var check = new BootstrapToken(apiTokens, props, new dev.spectra.service.config.DatabaseProperties("jdbc:x", null, null, null, java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(60)),
                 new dev.spectra.service.config.EmbeddedDatabaseProperties("./x", 0));
         assertThatThrownBy(check::afterPropertiesSet).hasMessageContaining("at least 16 characters");
     }

@@ -12,8 +12,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * A TCP proxy between the service and PostgreSQL that a test can cut: {@link #cut()} closes every
  * open connection and refuses new ones (to the service this looks like the database going down or
- * the network to it failing), {@link #restore()} lets connections through again. The real
- * PostgreSQL stays up for every other test.
+ * the network to it failing), {@link #stall()} keeps connections open but silently drops every
+ * byte in both directions (a dropped route or frozen host: nothing tells the client),
+ * {@link #restore()} lets traffic through again. The real PostgreSQL stays up for every other test.
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -22,6 +23,7 @@ public final class TcpProxy implements AutoCloseable {
     private final int targetPort;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile boolean cut;
+    private volatile boolean stalled;
     private volatile boolean closed;
 
     public TcpProxy(String targetHost, int targetPort) throws IOException {
@@ -60,8 +62,14 @@ public final class TcpProxy implements AutoCloseable {
         open.clear();
     }
 
+    /** Keeps every connection open but discards what either side sends, until {@link #restore()}. */
+    public void stall() {
+        stalled = true;
+    }
+
     public void restore() {
         cut = false;
+        stalled = false;
     }
 
     public boolean isCut() {
@@ -98,8 +106,10 @@ public final class TcpProxy implements AutoCloseable {
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buf)) >= 0) {
-                    out.write(buf, 0, n);
-                    out.flush();
+                    if (!stalled) {
+                        out.write(buf, 0, n);
+                        out.flush();
+                    }
                 }
             } catch (IOException ignored) {
                 // either side closed: end both
