@@ -65,11 +65,15 @@ public class TenantQuota {
         int max = limits.forTenant(tenant).maxQueuedJobs();
         jdbc.sql("SELECT pg_advisory_xact_lock(hashtextextended('spectra.tenant-queue:' || :tenant, 0))")
                 .param("tenant", tenant).query().singleRow();
-        long queued = jdbc.sql("SELECT count(*) FROM jobs WHERE tenant = :tenant AND state = 'QUEUED'")
-                .param("tenant", tenant).query(Long.class).single();
+        // Counts at most `max` rows: the count runs under the tenant's lock, so its cost caps the
+        // tenant's submission rate. Unbounded, a 30,000-job backlog made it 11.6 ms (0.5 ms bounded
+        // at 1000), i.e. at most ~86 submissions/s for that tenant.
+        long queued = jdbc.sql("""
+                SELECT count(*) FROM (SELECT 1 FROM jobs WHERE tenant = :tenant AND state = 'QUEUED' LIMIT :max) q""")
+                .param("tenant", tenant).param("max", max).query(Long.class).single();
         if (queued >= max) {
             throw new ApiException(HttpStatus.TOO_MANY_REQUESTS, CODE, "Tenant limit exceeded",
-                    "Tenant " + tenant + " already has " + queued + " queued jobs (limit " + max
+                    "Tenant " + tenant + " already has " + max + " or more queued jobs (limit " + max
                             + "); retry when some have started or cancel some",
                     null, Map.of("limit", max, "queued", queued));
         }

@@ -52,7 +52,7 @@ class TenantLimitsTest extends ServiceTestBase {
         assertThat(full.header("Content-Type")).startsWith("application/problem+json");
         assertThat(full.json().get("code").asString()).isEqualTo("tenant-limit-exceeded");
         assertThat(full.json().get("limit").asInt()).isEqualTo(2);
-        assertThat(full.json().get("detail").asString()).contains("limited").contains("2 queued jobs");
+        assertThat(full.json().get("detail").asString()).contains("limited").contains("2 or more queued jobs");
         // other tenants are not affected
         assertThat(post("/api/v1/jobs", GPU_JOB.formatted(1)).status()).isEqualTo(201);
 
