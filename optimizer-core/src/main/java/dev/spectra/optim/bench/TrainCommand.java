@@ -8,6 +8,7 @@ import dev.spectra.optim.bench.report.SeriesTable;
 import dev.spectra.optim.bench.report.Timer;
 import dev.spectra.optim.chain.ScheduleConfig;
 import dev.spectra.optim.data.Dataset;
+import dev.spectra.optim.data.DatasetSplit;
 import dev.spectra.optim.data.FashionMnist;
 import dev.spectra.optim.model.ModelSpec;
 import dev.spectra.optim.model.ModelSpecs;
@@ -65,6 +66,14 @@ final class TrainCommand extends BenchCommand {
             + "(default: ${DEFAULT-VALUE})", defaultValue = "cosine")
     String schedule;
 
+    @Option(names = "--warmup", description = "linear learning-rate warm-up in steps (default: ${DEFAULT-VALUE})",
+            defaultValue = "0")
+    long warmup;
+
+    @Option(names = "--validation", description = "hold out this many stratified training examples and report "
+            + "accuracy on them instead of the test set, for tuning without looking at the test set (default: off)")
+    Integer validation;
+
     @Option(names = "--hp", description = "hyperparameter override TYPE.FIELD=VALUE, e.g. kron-spectral.lr=0.002 "
             + "(repeatable)")
     List<String> overrides = new ArrayList<>();
@@ -101,10 +110,14 @@ final class TrainCommand extends BenchCommand {
         m.put("stateDtypes", stateDtypes);
         m.put("epochs", epochs());
         m.put("trainSize", trainSize());
-        m.put("testSize", testSize());
+        if (validation == null) { // with a hold-out the test set is not read at all
+            m.put("testSize", testSize());
+        }
         m.put("batch", batch);
         m.put("interval", interval == null ? "optimizer default" : interval);
         m.put("schedule", schedule);
+        m.put("warmupSteps", warmup);
+        m.put("evaluatedOn", validation == null ? "test" : "validation (" + validation + " held out of the training examples)");
         m.put("interleave", interleave);
         m.put("overrides", overrides);
         m.put("networkDtype", "float32");
@@ -130,9 +143,12 @@ final class TrainCommand extends BenchCommand {
         Checks.require(epochs() >= 1, "--epochs must be >= 1 but was " + epochs());
         Checks.require(batch >= 1, "--batch must be >= 1 but was " + batch);
         Checks.require(interval == null || interval >= 1, "--interval must be >= 1 but was " + interval);
+        Checks.require(warmup >= 0, "--warmup must be >= 0 but was " + warmup);
+        Checks.require(validation == null || (validation >= 1 && validation < trainSize()),
+                "--validation must be in [1, --train-size) = [1, " + trainSize() + ") but was " + validation);
         ScheduleConfig scheduleConfig;
         try {
-            scheduleConfig = new ScheduleConfig(ScheduleConfig.Type.valueOf(schedule.trim().toUpperCase(java.util.Locale.ROOT)), 0, 0.0);
+            scheduleConfig = new ScheduleConfig(ScheduleConfig.Type.valueOf(schedule.trim().toUpperCase(java.util.Locale.ROOT)), warmup, 0.0);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--schedule must be constant, cosine or linear but was '" + schedule + "'");
         }
@@ -147,8 +163,17 @@ final class TrainCommand extends BenchCommand {
             }
         }
         FashionMnist fm = dataDir != null ? new FashionMnist(dataDir) : new FashionMnist();
-        Dataset train = fm.train().stratified(trainSize(), seed);
-        Dataset test = fm.test().stratified(testSize(), seed);
+        Dataset pool = fm.train().stratified(trainSize(), seed);
+        Dataset train;
+        Dataset test;
+        if (validation != null) { // the test set is not even loaded
+            DatasetSplit split = pool.holdOut(validation, seed);
+            train = split.train();
+            test = split.test();
+        } else {
+            train = pool;
+            test = fm.test().stratified(testSize(), seed);
+        }
 
         Map<String, Object> accuracy = new LinkedHashMap<>();
         Map<String, Object> seconds = new LinkedHashMap<>();

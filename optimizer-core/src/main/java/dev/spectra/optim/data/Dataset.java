@@ -110,6 +110,26 @@ public record Dataset(String name, INDArray features, INDArray labels) {
      */
     public Dataset stratified(int n, long seed) {
         checkSubsetSize(n);
+        return rows(name + "[stratified " + n + "]", rowsWhere(stratifiedMask(n, seed), true));
+    }
+
+    /**
+     * Splits off {@code n} stratified examples (chosen as {@link #stratified} chooses them) as a
+     * validation set and keeps the rest for training, so hyperparameters can be tuned without
+     * looking at the test set. Both parts keep their original order.
+     */
+    public DatasetSplit holdOut(int n, long seed) {
+        if (n <= 0 || n >= size()) {
+            throw new IllegalArgumentException("hold-out size must be in [1, " + (size() - 1) + "] for dataset '"
+                    + name + "' (some examples must stay for training) but was " + n);
+        }
+        boolean[] held = stratifiedMask(n, seed);
+        return new DatasetSplit(rows(name + "[without " + n + " held out]", rowsWhere(held, false)),
+                rows(name + "[" + n + " held out]", rowsWhere(held, true)));
+    }
+
+    /** Which rows a stratified draw of {@code n} takes: every class keeps its share (largest remainder). */
+    private boolean[] stratifiedMask(int n, long seed) {
         int[] labelsOf = labelIndices();
         int k = numClasses();
         List<List<Integer>> byClass = new ArrayList<>(k);
@@ -148,14 +168,22 @@ public record Dataset(String name, INDArray features, INDArray labels) {
                 chosen[members.get(j)] = true;
             }
         }
-        int[] rows = new int[n];
+        return chosen;
+    }
+
+    private static int[] rowsWhere(boolean[] mask, boolean value) {
+        int count = 0;
+        for (boolean b : mask) {
+            count += b == value ? 1 : 0;
+        }
+        int[] rows = new int[count];
         int r = 0;
-        for (int i = 0; i < chosen.length; i++) {
-            if (chosen[i]) {
+        for (int i = 0; i < mask.length; i++) {
+            if (mask[i] == value) {
                 rows[r++] = i;
             }
         }
-        return rows(name + "[stratified " + n + "]", rows);
+        return rows;
     }
 
     /** The given rows, copied, in the given order. */

@@ -47,8 +47,12 @@ public record KronSpectralConfig(double lr, double root, double beta2, double ga
                 gapTolerance, stepBound, retraction, maxFactorSize, stateDtype);
     }
 
+    /**
+     * lr 1e-2 and beta2 0.03 were chosen on a validation hold-out of the Fashion-MNIST training set
+     * (docs/tuning.md): the earlier 1e-3 / 0.01 trailed AdamW at equal epochs on both models.
+     */
     public static KronSpectralConfig defaults() {
-        return new KronSpectralConfig(1e-3, 2.0, 0.01, 1.0, 1e-12, 2, 0.9, false, true, 0.0, true, 1e-6, 0.3,
+        return new KronSpectralConfig(1e-2, 2.0, 0.03, 1.0, 1e-12, 2, 0.9, false, true, 0.0, true, 1e-6, 0.3,
                 Retraction.AUTO, 2048, StateDtype.FLOAT32);
     }
 

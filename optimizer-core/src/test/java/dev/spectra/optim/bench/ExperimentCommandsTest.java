@@ -93,6 +93,25 @@ class ExperimentCommandsTest {
         assertThat(keys).containsExactly("mlp/adamw/float32", "mlp/kron-spectral/float32");
     }
 
+    @Test
+    void trainOnAHoldOutEvaluatesOnValidationExamplesAndChecksItsSize() {
+        String[] common = {"train", "--models", "mlp", "--optimizers", "adamw", "--state-dtypes", "float32",
+                "--train-size", "1200", "--epochs", "1", "--schedule", "cosine", "--warmup", "3"};
+        var json = BenchRun.of(concat(common, "--out", out.resolve("val").toString(), "--validation", "200"))
+                .assertCompleteRun("train").json;
+        assertThat(json.at("/settings/evaluatedOn").asText()).startsWith("validation (200");
+        assertThat(json.at("/settings/warmupSteps").asLong()).isEqualTo(3);
+        assertThat(json.at("/settings/testSize").isMissingNode()).as("the test set is not used").isTrue();
+        double validationAccuracy = json.at("/testAccuracy/mlp~1adamw~1float32/0").asDouble();
+        var onTest = BenchRun.of(concat(common, "--out", out.resolve("test").toString(), "--test-size", "200"))
+                .assertCompleteRun("train").json;
+        // trained on 1000 instead of 1200 examples and scored on other images: a different number
+        assertThat(validationAccuracy).isGreaterThan(0.3).isNotEqualTo(onTest.at("/testAccuracy/mlp~1adamw~1float32/0").asDouble());
+        BenchRun bad = BenchRun.of(concat(common, "--out", out.resolve("bad").toString(), "--validation", "1200"));
+        assertThat(bad.exitCode).isEqualTo(2);
+        assertThat(bad.stderr).contains("--validation must be in [1, --train-size) = [1, 1200) but was 1200");
+    }
+
     private static String[] concat(String[] a, String... b) {
         String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);

@@ -79,6 +79,50 @@ class FashionMnistTest {
     }
 
     @Test
+    void holdOutSplitsDisjointBalancedPartsThatCoverTheSet() {
+        DatasetSplit split = test.holdOut(2000, 7);
+        assertThat(split.train().size()).isEqualTo(8000);
+        assertThat(split.test().size()).isEqualTo(2000);
+        long[] expected = new long[10];
+        Arrays.fill(expected, 200);
+        assertThat(split.test().classCounts()).containsExactly(expected);
+        // the held-out rows are exactly the stratified draw with the same seed
+        assertThat(split.test().features()).isEqualTo(test.stratified(2000, 7).features());
+        // disjoint and complete: every test row lands in exactly one part (rows compared by their pixel sums
+        // plus label, a multiset check that fails if a row is duplicated or dropped)
+        double allPixels = pixelSum(test);
+        double parts = pixelSum(split.train()) + pixelSum(split.test());
+        assertThat(parts).isCloseTo(allPixels, org.assertj.core.data.Offset.offset(allPixels * 1e-9));
+        long[] trainCounts = split.train().classCounts();
+        for (int c = 0; c < 10; c++) {
+            assertThat(trainCounts[c]).isEqualTo(800);
+        }
+        assertThat(split.train().features().getRow(0)).isEqualTo(firstRowNotHeldOut(split));
+        assertThatThrownBy(() -> test.holdOut(10_000, 1)).hasMessageContaining("hold-out size must be in [1, 9999]");
+        assertThatThrownBy(() -> test.holdOut(0, 1)).hasMessageContaining("hold-out size must be in [1, 9999]");
+    }
+
+    private static double pixelSum(Dataset d) { // in double: a float sum of 7.8M pixels drifts by hundreds
+        return d.features().castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).sumNumber().doubleValue();
+    }
+
+    /** The first row of the full test set that the stratified draw did not take. */
+    private static org.nd4j.linalg.api.ndarray.INDArray firstRowNotHeldOut(DatasetSplit split) {
+        org.nd4j.linalg.api.ndarray.INDArray held = split.test().features();
+        outer:
+        for (int i = 0; i < test.size(); i++) {
+            org.nd4j.linalg.api.ndarray.INDArray row = test.features().getRow(i);
+            for (int j = 0; j < held.rows(); j++) {
+                if (held.getRow(j).equals(row)) {
+                    continue outer;
+                }
+            }
+            return row;
+        }
+        throw new AssertionError("every row was held out");
+    }
+
+    @Test
     void plainUncompressedFilesReadTheSame(@TempDir Path dir) throws IOException {
         for (String f : new String[] {"t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"}) {
             Files.write(dir.resolve(f), gunzip(REAL.resolve(f + ".gz")));
