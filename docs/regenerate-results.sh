@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates every plot, CSV and JSON summary behind docs/results.md with spectra-bench.
 #
-#   docs/regenerate-results.sh            # everything (about three hours on 2 quiet cores, most of it the CNN)
+#   docs/regenerate-results.sh            # everything; the three CNN runs alone took 43-53 min each here
 #   docs/regenerate-results.sh spd train-mlp-t10   # only the named runs
 #   docs/regenerate-results.sh tuning              # the validation sweep of docs/tuning.md (~25 min)
 #
@@ -31,8 +31,8 @@ declare -A RUNS=(
   [train-mlp-t10]="train --models mlp --epochs 1 --train-size 12800 --test-size 2000 --state-dtypes float32 --interval 10 --schedule constant --interleave"
   [train-mlp-t2]="train --models mlp --epochs 1 --train-size 12800 --test-size 2000 --state-dtypes float32 --interval 2 --schedule constant --interleave"
   [train-mlp]="train --models mlp --epochs 3 --train-size 60000 --test-size 10000 --state-dtypes float32,bfloat16 --optimizers adamw,muon,kron-spectral"
-  # The CNN runs are split per optimizer (about 20-40 min each on one core) so they can run one at a time
-  # or on separate machines; the plots then have one line each, the table in results.md joins them.
+  # The CNN runs are split per optimizer (43-53 min each on one core, measured at load 3-5) so they can
+  # run side by side or on separate machines; the plots then have one line each, the table in results.md joins them.
   [train-cnn-kron-spectral]="train --models cnn --epochs 3 --train-size 60000 --test-size 10000 --state-dtypes float32 --optimizers kron-spectral"
   [train-cnn-muon]="train --models cnn --epochs 3 --train-size 60000 --test-size 10000 --state-dtypes float32 --optimizers muon"
   [train-cnn-adamw]="train --models cnn --epochs 3 --train-size 60000 --test-size 10000 --state-dtypes float32 --optimizers adamw"

@@ -11,12 +11,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -148,29 +150,29 @@ public class JobStreamHub implements SmartLifecycle {
             return;
         }
         lastTokenCheckNanos = System.nanoTime();
-        java.util.Set<UUID> ids = new java.util.HashSet<>();
-        byJob.values().forEach(list -> list.forEach(s -> {
-            if (s.tokenId != null) {
-                ids.add(s.tokenId);
-            }
-        }));
-        if (ids.isEmpty()) {
+        List<Subscription> open = byJob.values().stream().flatMap(List::stream)
+                .filter(s -> s.tokenId != null && !s.closed).toList();
+        if (open.isEmpty()) {
             return;
         }
-        java.util.Set<UUID> valid = tokens.stillValid(ids);
-        byJob.values().forEach(list -> list.forEach(s -> {
-            if (s.tokenId != null && !valid.contains(s.tokenId) && !s.closed) {
-                s.closed = true;
-                try {
-                    s.emitter.send(SseEmitter.event().name("closed")
-                            .data(Map.of("reason", "token-invalid", "detail", "The token that opened this stream was revoked or expired"),
-                                    org.springframework.http.MediaType.APPLICATION_JSON));
-                    s.emitter.complete();
-                } catch (IOException | IllegalStateException e) {
-                    s.emitter.completeWithError(e);
-                }
+        Set<UUID> valid = tokens.stillValid(open.stream().map(s -> s.tokenId).collect(Collectors.toSet()));
+        for (Subscription s : open) {
+            if (!valid.contains(s.tokenId)) {
+                endForInvalidToken(s);
             }
-        }));
+        }
+    }
+
+    private static void endForInvalidToken(Subscription s) {
+        s.closed = true;
+        try {
+            s.emitter.send(SseEmitter.event().name("closed")
+                    .data(Map.of("reason", "token-invalid", "detail", "The token that opened this stream was revoked or expired"),
+                            org.springframework.http.MediaType.APPLICATION_JSON));
+            s.emitter.complete();
+        } catch (IOException | IllegalStateException e) {
+            s.emitter.completeWithError(e);
+        }
     }
 
     /** What the hub read about one job in one poll. */
